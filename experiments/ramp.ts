@@ -1,0 +1,34 @@
+import { Experiment, type ExperimentOptions } from '../src/experiment/experiment.ts';
+import type { Results } from '../src/experiment/results.ts';
+import { ramp } from '../src/sim/inputs.ts';
+import type { Population } from '../src/sim/population.ts';
+import { recordDefaults } from './defaults.ts';
+
+export interface RampProtocol {
+  from: number;
+  to: number;
+  start: number;
+  stop: number;
+  /** Total simulated time (ms); default `stop + start`. */
+  duration?: number;
+  param?: string;
+}
+
+/** A linear current ramp: where the first spike falls tells the rheobase. */
+export class CurrentRamp extends Experiment {
+  constructor(
+    readonly protocol: RampProtocol,
+    options: ExperimentOptions = {},
+  ) {
+    super(options);
+  }
+
+  run(pop: Population): Results {
+    const p = this.protocol;
+    recordDefaults(this, pop);
+    pop.input(p.param ?? 'I', ramp({ from: p.from, to: p.to, start: p.start, stop: p.stop }));
+    this.simulate(p.duration ?? p.stop + p.start);
+    this.data.protocol = { ...p };
+    return this.results();
+  }
+}

@@ -1,0 +1,118 @@
+import { Monitor } from '../sim/monitor.ts';
+import type { Population } from '../sim/population.ts';
+import { mergeChunks, Results } from './results.ts';
+
+/** The monitors of an experiment's population. */
+export class Monitors {
+  readonly list: Monitor[] = [];
+
+  constructor(readonly population: Population) {}
+
+  /** Records `variables` (state, algebraic, parameter/input names, or `spike`), every `period` ms. */
+  add(variables: string[], options: { period?: number; start?: boolean } = {}): Monitor {
+    const m = new Monitor(this.population, variables, options);
+    this.list.push(m);
+    return m;
+  }
+  start(): void {
+    this.list.forEach((m) => m.start());
+  }
+  pause(): void {
+    this.list.forEach((m) => m.pause());
+  }
+  resume(): void {
+    this.list.forEach((m) => m.resume());
+  }
+  /** Per chunk, variable -> N * rows values (neuron-major), merged over monitors. */
+  getRecordings(): Record<string, Float64Array>[] {
+    return this.batch().chunks.map((c) => Object.fromEntries(c.values));
+  }
+  getRecordingTimes(): Float64Array[] {
+    return this.batch().chunks.map((c) => c.times);
+  }
+  /** @internal */
+  batch() {
+    return mergeChunks(
+      this.population.size,
+      this.list.map((m) => m.chunks()),
+    );
+  }
+  /** @internal */
+  dispose(): void {
+    for (const m of this.list) this.population.detach(m);
+    this.list.length = 0;
+  }
+}
+
+export interface ExperimentOptions {
+  /** Variables every run records from the start (e.g. `['v', 'spike']`); `run()` may add more. */
+  record?: string[];
+  /** Recording period for `record` (ms; default every step). */
+  recordingPeriod?: number;
+}
+
+/**
+ * A protocol, as in CompNeuroPy: subclass it and implement `run(pop)`, which sets
+ * inputs and parameters, calls `this.simulate(ms)` and `this.reset()`, records with
+ * `this.monitors` and returns `this.results()`. The same `run()` serves a single
+ * neuron or a whole batch of parameter sets.
+ */
+export abstract class Experiment {
+  /** Anything the protocol wants to hand to the loss (stimulus amplitudes, windows, ...). */
+  data: Record<string, unknown> = {};
+  private population?: Population;
+  private monitorSet?: Monitors;
+
+  constructor(readonly options: ExperimentOptions = {}) {}
+
+  abstract run(pop: Population): Results | Promise<Results>;
+
+  /** The population the experiment is running on. */
+  get pop(): Population {
+    if (!this.population) throw new Error('experiment: no population yet; start it with experiment.execute(pop)');
+    return this.population;
+  }
+
+  get monitors(): Monitors {
+    if (!this.monitorSet) throw new Error('experiment: no monitors yet; start it with experiment.execute(pop)');
+    return this.monitorSet;
+  }
+
+  /** Runs `run()` on `pop` with fresh monitors and data; what drivers and the CLI call. */
+  async execute(pop: Population): Promise<Results> {
+    this.monitorSet?.dispose();
+    this.population = pop;
+    pop.commitParameters();
+    this.data = {};
+    this.monitorSet = new Monitors(pop);
+    if (this.options.record && this.options.record.length > 0) {
+      this.monitorSet.add(this.options.record, { period: this.options.recordingPeriod });
+    }
+    try {
+      return await this.run(pop);
+    } finally {
+      this.monitorSet.dispose();
+    }
+  }
+
+  simulate(ms: number): void {
+    this.pop.simulate(ms);
+  }
+
+  /**
+   * Back to time 0. `modelState`: state variables to their initial values;
+   * `parameters`: parameters to the values the run started with and inputs removed;
+   * `monitors`: a new chunk.
+   */
+  reset(o: { parameters?: boolean; modelState?: boolean; monitors?: boolean } = {}): void {
+    const parameters = o.parameters ?? true;
+    const modelState = o.modelState ?? true;
+    const chunk = o.monitors ?? true;
+    this.pop.reset({ state: modelState, parameters, chunk });
+  }
+
+  /** The recordings so far, with `this.data`. */
+  results(): Results {
+    return new Results(this.monitors.batch(), this.data);
+  }
+}

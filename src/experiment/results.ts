@@ -1,0 +1,125 @@
+import type { Chunk } from '../sim/monitor.ts';
+
+/** The recordings of one monitor set, for a whole batch of neurons. */
+export interface BatchRecording {
+  size: number;
+  /** Per chunk, the merged recordings of every monitor. */
+  chunks: Chunk[];
+}
+
+/**
+ * What an experiment returns: recordings per chunk (a chunk ends at each reset),
+ * spike times and the experiment's own `data`. A `Results` is the view of one
+ * neuron of the batch that ran; `forNeuron(i)` gives the view of another.
+ */
+export class Results {
+  constructor(
+    private readonly batch: BatchRecording,
+    readonly data: Record<string, unknown> = {},
+    readonly neuron = 0,
+  ) {
+    if (neuron < 0 || neuron >= batch.size) throw new Error(`results: neuron ${neuron} out of range 0..${batch.size - 1}`);
+  }
+
+  /** Neurons in the batch that produced these results. */
+  get size(): number {
+    return this.batch.size;
+  }
+
+  get numChunks(): number {
+    return this.batch.chunks.length;
+  }
+
+  /** Names of the recorded variables (and `spike` if spikes were recorded). */
+  get monDict(): string[] {
+    const names = new Set<string>();
+    for (const c of this.batch.chunks) for (const k of c.values.keys()) names.add(k);
+    return [...names];
+  }
+
+  /** The same results seen from neuron `i` of the batch. */
+  forNeuron(i: number): Results {
+    return new Results(this.batch, this.data, i);
+  }
+
+  /** The recorded values of `name` in `chunk` for this neuron. */
+  trace(name: string, chunk = 0): Float64Array {
+    const c = this.chunk(chunk);
+    const values = c.values.get(name);
+    if (!values) {
+      const recorded = [...c.values.keys()];
+      throw new Error(`results: '${name}' was not recorded in chunk ${chunk} (recorded: ${recorded.length ? recorded.join(', ') : 'nothing'})`);
+    }
+    return values.subarray(this.neuron * c.rows, (this.neuron + 1) * c.rows);
+  }
+
+  /** Times of the recorded rows in `chunk` (ms since the chunk began). */
+  times(chunk = 0): Float64Array {
+    return this.chunk(chunk).times;
+  }
+
+  /** Spike times of this neuron in `chunk` (ms since the chunk began). */
+  spikes(chunk = 0): Float64Array {
+    return this.chunk(chunk).spikes[this.neuron] ?? new Float64Array(0);
+  }
+
+  /** Simulated duration of `chunk` (ms). */
+  duration(chunk = 0): number {
+    return this.chunk(chunk).duration;
+  }
+
+  /** CompNeuroPy's `recordings`: per chunk, variable -> this neuron's trace. */
+  get recordings(): Record<string, Float64Array>[] {
+    return this.batch.chunks.map((_, k) => Object.fromEntries([...this.batch.chunks[k]!.values.keys()].map((v) => [v, this.trace(v, k)])));
+  }
+
+  /** CompNeuroPy's `recording_times`: per chunk, the row times. */
+  get recordingTimes(): Float64Array[] {
+    return this.batch.chunks.map((c) => c.times);
+  }
+
+  /** Plain data for JSON files: this neuron's traces, times and spikes per chunk. */
+  toJSON(): { chunks: { times: number[]; duration: number; spikes: number[]; traces: Record<string, number[]> }[]; data: Record<string, unknown> } {
+    return {
+      chunks: this.batch.chunks.map((c, k) => ({
+        times: Array.from(c.times),
+        duration: c.duration,
+        spikes: Array.from(this.spikes(k)),
+        traces: Object.fromEntries([...c.values.keys()].map((v) => [v, Array.from(this.trace(v, k))])),
+      })),
+      data: this.data,
+    };
+  }
+
+  private chunk(k: number): Chunk {
+    const c = this.batch.chunks[k];
+    if (!c) throw new Error(`results: no chunk ${k} (there are ${this.batch.chunks.length})`);
+    return c;
+  }
+}
+
+/** Merges the chunks of several monitors of one population (chunk k of each belongs together). */
+export function mergeChunks(size: number, perMonitor: Chunk[][]): BatchRecording {
+  const count = Math.max(0, ...perMonitor.map((c) => c.length));
+  const chunks: Chunk[] = [];
+  for (let k = 0; k < count; k++) {
+    const parts = perMonitor.map((c) => c[k]).filter((c): c is Chunk => c !== undefined);
+    const withRows = parts.filter((p) => p.values.size > 0);
+    const rowsDiffer = withRows.some((p) => p.rows !== withRows[0]!.rows);
+    if (rowsDiffer) throw new Error('results: monitors with different periods cannot share one Results; use one period');
+    const values = new Map<string, Float64Array>();
+    for (const p of withRows) for (const [name, v] of p.values) values.set(name, v);
+    const spikes = Array.from({ length: size }, (_, i) => {
+      const withSpikes = parts.find((p) => p.spikes[i]!.length > 0);
+      return withSpikes ? withSpikes.spikes[i]! : new Float64Array(0);
+    });
+    chunks.push({
+      values,
+      rows: withRows[0]?.rows ?? 0,
+      times: withRows[0]?.times ?? new Float64Array(0),
+      spikes,
+      duration: Math.max(...parts.map((p) => p.duration)),
+    });
+  }
+  return { size, chunks };
+}

@@ -1,0 +1,18 @@
+/**
+ * neurofit: fit the parameters of neuron models to recordings or to more complex models.
+ *
+ * Data flows one way: a model definition ({@link defineNeuron}) is compiled into a
+ * batched kernel, a {@link Population} runs it, an {@link Experiment} drives the
+ * population and its {@link Monitor}s into {@link Results}.
+ * @packageDocumentation
+ */
+export { defineNeuron, NeuronModel } from './model/neuron.ts';
+export { ModelDefinitionError } from './model/errors.ts';
+export type { NeuronDefinition, Method, ModelSpec } from './model/types.ts';
+export { METHODS } from './model/types.ts';
+export { generateKernelSource, type KernelConfig, type KernelIO, type Kernel } from './model/compile.ts';
+export { Population, type PopulationOptions } from './sim/population.ts';
+export { Monitor, type Chunk } from './sim/monitor.ts';
+export { step, ramp, waveform, noise, sum, type Input, type InputContext } from './sim/inputs.ts';
+export { Experiment, Monitors, type ExperimentOptions } from './experiment/experiment.ts';
+export { Results } from './experiment/results.ts';

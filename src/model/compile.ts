@@ -1,0 +1,336 @@
+import { mathjs, type MathNode } from './mathjs.ts';
+import { Emitter } from './emit.ts';
+import { ModelDefinitionError } from './errors.ts';
+import { symbolsOf } from './parse.ts';
+import type { Method, ModelSpec, OdeSpec } from './types.ts';
+
+/** What a kernel is specialised for. Kernels are cached per configuration. */
+export interface KernelConfig {
+  method: Method;
+  /** Parameters read each step from an array instead of a per-neuron constant. */
+  driven: { param: string; perNeuron: boolean }[];
+  /** Variables written to the recording arrays: state, algebraic or parameter names. */
+  record: string[];
+}
+
+/** The arrays a kernel reads and writes. Struct of arrays: one Float64Array of length N per variable. */
+export interface KernelIO {
+  N: number;
+  /** Steps to advance. */
+  steps: number;
+  /** Time at the first step (ms). */
+  t0: number;
+  dt: number;
+  /** One array per ODE variable, in `spec.odes` order. Updated in place. */
+  state: Float64Array[];
+  /** One array per parameter, in `spec.paramNames` order. */
+  params: Float64Array[];
+  /** One array per driven parameter: length `steps` (shared) or `N * steps` (neuron-major). */
+  driven: Float64Array[];
+  /** One array per recorded variable, `N * nRec`, neuron-major. */
+  rec: Float64Array[];
+  nRec: number;
+  /** Record at step s when (s + recPhase) % recEvery === 0. */
+  recEvery: number;
+  recPhase: number;
+  /** Time of each neuron's last spike (ms), for the refractory period. */
+  lastSpike: Float64Array;
+  /** One uniform [0, 1) generator per neuron, for models with random draws. */
+  rng: (() => number)[] | null;
+  onSpike: (neuron: number, time: number) => void;
+}
+
+export type Kernel = (io: KernelIO) => void;
+/** Sets every neuron's state to its initial values (which may depend on its parameters). */
+export type InitKernel = (N: number, params: Float64Array[], state: Float64Array[]) => void;
+
+const STAGE_WEIGHTS: Record<Method, { c: number[]; a: number[]; b: number[] }> = {
+  euler: { c: [0], a: [], b: [1] },
+  exponential: { c: [0], a: [], b: [1] },
+  midpoint: { c: [0, 0.5], a: [0.5], b: [0, 1] },
+  // classic Runge-Kutta: stage k uses the previous stage's slope with weight a[k-1]
+  rk4: { c: [0, 0.5, 0.5, 1], a: [0.5, 0.5, 1], b: [1 / 6, 1 / 3, 1 / 3, 1 / 6] },
+};
+
+const jsName = (symbol: string) => `$${symbol}`;
+
+/** Generates the step function: one loop over neurons, an inner loop over steps, straight-line code per step. */
+export function generateKernelSource(spec: ModelSpec, config: KernelConfig): string {
+  const method = config.method;
+  const odes = spec.odes;
+  const drivenIndex = new Map(config.driven.map((d, k) => [d.param, k]));
+  const invariant = new Set(spec.paramNames.filter((p) => !drivenIndex.has(p)).map(jsName));
+  const prelude = new Emitter(() => {
+    throw new Error('internal: prelude resolves nothing');
+  }, '_h', '    ');
+  let env = new Map<string, string>();
+  const em = new Emitter(
+    (s) => {
+      const js = env.get(s);
+      if (js === undefined) throw new Error(`internal: symbol '${s}' has no value here`);
+      return js;
+    },
+    '_t',
+    '      ',
+    { emitter: prelude, invariant },
+  );
+
+  const algebraicDeps = algebraicClosure(spec);
+  const baseEnv = new Map<string, string>();
+  for (const p of spec.paramNames) baseEnv.set(p, jsName(p));
+  for (const r of spec.randoms) baseEnv.set(r.symbol, r.symbol);
+  baseEnv.set('dt', 'dt');
+
+  /** Evaluates the needed algebraic definitions and the slopes at the state held in `stateJs`. */
+  const stage = (stateJs: Map<string, string>, tJs: string, extra: MathNode[] = []): Map<string, string> => {
+    env = new Map(baseEnv);
+    for (const [k, v] of stateJs) env.set(k, v);
+    env.set('t', tJs);
+    const needed = neededAlgebraics([...odes.map((o) => o.rhs), ...extra], algebraicDeps);
+    for (const a of spec.algebraics) if (needed.has(a.name)) env.set(a.name, em.expr(a.expr));
+    const slopes = new Map<string, string>();
+    for (const o of odes) slopes.set(o.name, em.expr(o.rhs));
+    return slopes;
+  };
+
+  const body: string[] = [];
+  const stateNow = new Map(odes.map((o) => [o.name, jsName(o.name)]));
+
+  // stage 1, at the state at the start of the step
+  const recordNodes = config.record.filter((r) => spec.algebraics.some((a) => a.name === r)).map((r) => sym(r));
+  const spikeNodes: MathNode[] = spec.spike ? [spec.spike.crossing?.g ?? spec.spike.condition] : [];
+  const k1 = stage(stateNow, 't', [...recordNodes, ...spikeNodes]);
+  const env1 = env;
+  const needsOld = spec.spike && spec.reset.length === 0; // upward crossing needs the old value
+  const g0 = spec.spike && (needsOld || spec.spike.crossing) ? em.expr(spikeNodes[0]!) : undefined;
+
+  if (config.record.length > 0) {
+    em.raw('if (ph === 0) {');
+    config.record.forEach((r, k) => em.raw(`  R${k}[ri] = ${env1.get(r) ?? '0'};`));
+    em.raw('  ri++;');
+    em.raw('}');
+    em.raw('if (++ph === recEvery) ph = 0;');
+  }
+
+  // exponential scheme: slope and d(slope)/dx at the start of the step
+  const expOdes = odes.filter((o) => (o.method ?? method) === 'exponential');
+  const jac = new Map<string, string>();
+  for (const o of expOdes) jac.set(o.name, em.expr(selfDerivative(spec, o, algebraicDeps)));
+
+  const weights = STAGE_WEIGHTS[method];
+  const slopes = [k1];
+  for (let k = 1; k < weights.c.length; k++) {
+    const prev = slopes[k - 1]!;
+    const staged = new Map<string, string>();
+    for (const o of odes) {
+      staged.set(o.name, em.bind(`_s${k}_${o.name}`, `${jsName(o.name)} + ${weights.a[k - 1]} * dt * ${prev.get(o.name)}`));
+    }
+    slopes.push(stage(staged, `t + ${weights.c[k]} * dt`));
+  }
+
+  const next = new Map<string, string>();
+  for (const o of odes) {
+    const x = jsName(o.name);
+    let update: string;
+    if ((o.method ?? method) === 'exponential') {
+      const f = k1.get(o.name)!;
+      const b = jac.get(o.name)!;
+      // x + f * (e^{b dt} - 1) / b: exact when f is linear in x (gating variables)
+      update = `${x} + ${f} * (${b} === 0 ? dt : Math.expm1(${b} * dt) / ${b})`;
+    } else if (method === 'euler' || method === 'exponential') {
+      update = `${x} + dt * ${k1.get(o.name)}`;
+    } else {
+      const terms = weights.b.map((w, k) => (w === 0 ? '' : `${w} * ${slopes[k]!.get(o.name)}`)).filter(Boolean);
+      update = `${x} + dt * (${terms.join(' + ')})`;
+    }
+    next.set(o.name, em.bind(`n_${o.name}`, update, 'let'));
+  }
+
+  // bounds from the `min`/`max` flags
+  env = new Map(baseEnv);
+  for (const o of odes) {
+    if (o.min) em.raw(`if (n_${o.name} < ${em.expr(o.min)}) n_${o.name} = ${em.expr(o.min)};`);
+    if (o.max) em.raw(`if (n_${o.name} > ${em.expr(o.max)}) n_${o.name} = ${em.expr(o.max)};`);
+  }
+
+  if (spec.spike) emitSpike(spec, em, next, baseEnv, g0, algebraicDeps, (e) => (env = e));
+
+  for (const o of odes) em.raw(`${jsName(o.name)} = n_${o.name};`);
+  body.push(...em.lines);
+
+  const head: string[] = [
+    'const N = io.N, K = io.steps, t0 = io.t0, dt = io.dt;',
+    'const recEvery = io.recEvery, nRec = io.nRec, TL = io.lastSpike, RNG = io.rng, onSpike = io.onSpike;',
+    ...odes.map((o, k) => `const S_${o.name} = io.state[${k}];`),
+    ...spec.paramNames.map((p, k) => (drivenIndex.has(p) ? '' : `const P_${p} = io.params[${k}];`)).filter(Boolean),
+    ...config.driven.map((d, k) => `const D${k} = io.driven[${k}];`),
+    ...config.record.map((_, k) => `const R${k} = io.rec[${k}];`),
+  ];
+  const perNeuron: string[] = [
+    ...odes.map((o) => `let ${jsName(o.name)} = S_${o.name}[i];`),
+    ...spec.paramNames.filter((p) => !drivenIndex.has(p)).map((p) => `const ${jsName(p)} = P_${p}[i];`),
+    'let tl = TL[i];',
+    spec.randoms.length > 0 ? 'const rnd = RNG[i];' : '',
+    'let ph = io.recPhase, ri = i * nRec;',
+    ...prelude.lines.map((l) => l.trim()),
+  ].filter(Boolean);
+  const perStep: string[] = [
+    'const t = t0 + s * dt;',
+    ...config.driven.map((d, k) => `const ${jsName(d.param)} = D${k}[${d.perNeuron ? 'i * K + s' : 's'}];`),
+    ...spec.randoms.map((r) =>
+      r.kind === 'uniform'
+        ? `const ${r.symbol} = rnd();`
+        : `const ${r.symbol} = Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(6.283185307179586 * rnd());`,
+    ),
+  ];
+  return [
+    '"use strict";',
+    ...head,
+    'for (let i = 0; i < N; i++) {',
+    ...perNeuron.map((l) => '  ' + l),
+    '  for (let s = 0; s < K; s++) {',
+    ...perStep.map((l) => '    ' + l),
+    ...body,
+    '  }',
+    ...odes.map((o) => `  S_${o.name}[i] = ${jsName(o.name)};`),
+    '  TL[i] = tl;',
+    '}',
+  ].join('\n');
+}
+
+function emitSpike(
+  spec: ModelSpec,
+  em: Emitter,
+  next: Map<string, string>,
+  baseEnv: Map<string, string>,
+  g0: string | undefined,
+  algebraicDeps: Map<string, Set<string>>,
+  setEnv: (env: Map<string, string>) => void,
+): void {
+  const spike = spec.spike!;
+  const held = spike.variable && !spec.odes.find((o) => o.name === spike.variable)?.unlessRefractory ? spike.variable : undefined;
+  em.clearMemo();
+  if (spec.refractory) {
+    const refr = em.expr(spec.refractory); // parameters only: hoisted out of the step loop
+    em.raw(`if (t < tl + ${refr}) {`);
+    if (held) em.raw(`  n_${held} = ${jsName(held)};`);
+    em.raw('} else {');
+  } else {
+    em.raw('{');
+  }
+  // the condition at the end of the step
+  const env = new Map(baseEnv);
+  for (const [k, v] of next) env.set(k, v);
+  env.set('t', '(t + dt)');
+  setEnv(env);
+  const node = spike.crossing?.g ?? spike.condition;
+  const needed = neededAlgebraics([node], algebraicDeps);
+  for (const a of spec.algebraics) if (needed.has(a.name)) env.set(a.name, em.expr(a.expr));
+  const now = em.expr(node);
+  const upward = spec.reset.length === 0;
+  let fires: string;
+  let when: string;
+  if (spike.crossing) {
+    const cmp = spike.crossing.strict ? '>' : '>=';
+    fires = upward ? `${g0} ${spike.crossing.strict ? '<=' : '<'} 0 && ${now} ${cmp} 0` : `${now} ${cmp} 0`;
+    when = `(${g0} < 0 ? t + dt * ${g0} / (${g0} - ${now}) : t + dt)`;
+  } else {
+    fires = upward ? `!${g0} && ${now}` : now;
+    when = '(t + dt)';
+  }
+  em.raw(`  if (${fires}) {`);
+  em.raw(`    tl = ${when};`);
+  em.raw('    onSpike(i, tl);');
+  for (const r of spec.reset) {
+    // statements run in order: nothing computed before an assignment may be reused after it
+    em.clearMemo();
+    em.raw(`    n_${r.target} = ${em.expr(r.expr)};`);
+  }
+  em.raw('  }');
+  em.raw('}');
+  em.clearMemo();
+}
+
+/** Generates the function that sets initial values. */
+export function generateInitSource(spec: ModelSpec): string {
+  const em = new Emitter((s) => jsName(s), '_i', '  ');
+  for (const o of spec.odes) em.raw(`S[${spec.odes.indexOf(o)}][i] = ${em.expr(o.init)};`);
+  return [
+    '"use strict";',
+    'for (let i = 0; i < N; i++) {',
+    ...spec.paramNames.map((p, k) => `  const ${jsName(p)} = P[${k}][i];`),
+    ...em.lines,
+    '}',
+  ].join('\n');
+}
+
+export function compileKernel(spec: ModelSpec, config: KernelConfig): Kernel {
+  const source = generateKernelSource(spec, config);
+  return new Function('io', source) as Kernel;
+}
+
+export function compileInit(spec: ModelSpec): InitKernel {
+  return new Function('N', 'P', 'S', generateInitSource(spec)) as InitKernel;
+}
+
+function sym(name: string): MathNode {
+  return new (mathjs().SymbolNode)(name);
+}
+
+/** For each algebraic variable, every algebraic variable it reads, directly or not. */
+function algebraicClosure(spec: ModelSpec): Map<string, Set<string>> {
+  const names = new Set(spec.algebraics.map((a) => a.name));
+  const closure = new Map<string, Set<string>>();
+  for (const a of spec.algebraics) {
+    // spec.algebraics is ordered: everything a reads is already in `closure`
+    const deps = new Set<string>();
+    for (const s of symbolsOf(a.expr)) {
+      if (!names.has(s)) continue;
+      deps.add(s);
+      for (const d of closure.get(s)!) deps.add(d);
+    }
+    closure.set(a.name, deps);
+  }
+  return closure;
+}
+
+function neededAlgebraics(nodes: MathNode[], closure: Map<string, Set<string>>): Set<string> {
+  const needed = new Set<string>();
+  for (const n of nodes) {
+    for (const s of symbolsOf(n)) {
+      const deps = closure.get(s);
+      if (!deps) continue;
+      needed.add(s);
+      for (const d of deps) needed.add(d);
+    }
+  }
+  return needed;
+}
+
+/** d(rhs)/dx for the exponential scheme, through the algebraic definitions that depend on x. */
+function selfDerivative(spec: ModelSpec, ode: OdeSpec, closure: Map<string, Set<string>>): MathNode {
+  const m = mathjs();
+  const dependsOnX = new Set<string>();
+  for (const a of spec.algebraics) {
+    const reads = symbolsOf(a.expr);
+    if (reads.has(ode.name) || [...closure.get(a.name)!].some((d) => dependsOnX.has(d))) dependsOnX.add(a.name);
+  }
+  const byName = new Map(spec.algebraics.map((a) => [a.name, a.expr]));
+  const inline = (node: MathNode): MathNode =>
+    node.transform((n, path) => {
+      if (n.type === 'SymbolNode' && path !== 'fn' && dependsOnX.has((n as import('mathjs').SymbolNode).name)) {
+        return new m.ParenthesisNode(inline(byName.get((n as import('mathjs').SymbolNode).name)!));
+      }
+      return n;
+    });
+  try {
+    return m.derivative(inline(ode.rhs), ode.name, { simplify: false });
+  } catch (err) {
+    throw new ModelDefinitionError(
+      spec.name,
+      `equations line ${ode.line}`,
+      `the exponential scheme needs d(rhs)/d${ode.name}, which mathjs cannot form: ${(err as Error).message}`,
+      ode.name,
+    );
+  }
+}

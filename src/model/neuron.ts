@@ -1,0 +1,65 @@
+import { compileInit, compileKernel, type InitKernel, type Kernel, type KernelConfig } from './compile.ts';
+import { parseDefinition } from './parse.ts';
+import type { Method, ModelSpec, NeuronDefinition } from './types.ts';
+
+/**
+ * A validated neuron model: its definition, the parsed spec, and the generated
+ * kernels (compiled on first use, once per configuration).
+ */
+export class NeuronModel {
+  readonly spec: ModelSpec;
+  private kernels = new Map<string, Kernel>();
+  private initKernel?: InitKernel;
+
+  constructor(readonly definition: NeuronDefinition) {
+    this.spec = parseDefinition(definition);
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+  /** Default parameter values (a copy). */
+  get parameters(): Record<string, number> {
+    return { ...this.spec.parameters };
+  }
+  get parameterNames(): string[] {
+    return [...this.spec.paramNames];
+  }
+  /** Variables with a differential equation, in definition order. */
+  get stateVariables(): string[] {
+    return this.spec.odes.map((o) => o.name);
+  }
+  get algebraicVariables(): string[] {
+    return this.spec.algebraics.map((a) => a.name);
+  }
+  get method(): Method {
+    return this.spec.method;
+  }
+  /** True if `name` can be recorded: a state, algebraic variable or parameter. */
+  hasVariable(name: string): boolean {
+    return this.stateVariables.includes(name) || this.algebraicVariables.includes(name) || name in this.spec.parameters;
+  }
+
+  /** The batched step function for a configuration, generated and compiled once. */
+  kernel(config: KernelConfig): Kernel {
+    const key = JSON.stringify(config);
+    let k = this.kernels.get(key);
+    if (!k) {
+      k = compileKernel(this.spec, config);
+      this.kernels.set(key, k);
+    }
+    return k;
+  }
+
+  initializer(): InitKernel {
+    return (this.initKernel ??= compileInit(this.spec));
+  }
+}
+
+/**
+ * Defines a neuron model from ANNarchy-style equation strings. Throws a
+ * {@link ModelDefinitionError} naming model, line and symbol for anything it cannot use.
+ */
+export function defineNeuron(definition: NeuronDefinition): NeuronModel {
+  return new NeuronModel(definition);
+}

@@ -1,0 +1,163 @@
+import type { Population } from './population.ts';
+
+/** One recorded block of rows, as the kernel wrote it. */
+export interface Segment {
+  /** Global step (since the chunk began) of row 0, and the step distance between rows. */
+  firstStep: number;
+  every: number;
+  rows: number;
+  /** name -> N * rows values, neuron-major. */
+  values: Map<string, Float64Array>;
+}
+
+/** What a monitor recorded between two resets: one trace per variable and neuron, and spike times. */
+export interface Chunk {
+  /** name -> N * rows values, neuron-major (row r of neuron i at i * rows + r). */
+  values: Map<string, Float64Array>;
+  rows: number;
+  /** Time of each row (ms since the chunk began). */
+  times: Float64Array;
+  /** Spike times per neuron (ms since the chunk began). */
+  spikes: Float64Array[];
+  /** Simulated time covered by the chunk (ms). */
+  duration: number;
+}
+
+interface OpenChunk {
+  segments: { values: Map<string, Float64Array>; rows: number; steps: number[] }[];
+  spikes: number[][];
+  duration: number;
+}
+
+/**
+ * Records variables (state, algebraic or inputs) and spikes of a population.
+ * Recording can be paused and resumed; each reset of the population starts a new chunk.
+ */
+export class Monitor {
+  readonly variables: string[];
+  readonly recordSpikes: boolean;
+  /** Record every `everySteps` steps. */
+  readonly everySteps: number;
+  private active: boolean;
+  private closed: Chunk[] = [];
+  private current: OpenChunk;
+
+  constructor(
+    readonly population: Population,
+    variables: string[],
+    options: { period?: number; start?: boolean } = {},
+  ) {
+    const model = population.model;
+    this.recordSpikes = variables.includes('spike');
+    this.variables = [...new Set(variables.filter((v) => v !== 'spike'))];
+    for (const v of this.variables) {
+      if (!model.hasVariable(v)) {
+        throw new Error(
+          `monitor: '${v}' is not a variable of neuron '${model.name}' (it has ${[...model.stateVariables, ...model.algebraicVariables, ...model.parameterNames, 'spike'].join(', ')})`,
+        );
+      }
+    }
+    if (this.recordSpikes && !model.spec.spike) throw new Error(`monitor: neuron '${model.name}' has no spike condition, so 'spike' cannot be recorded`);
+    const period = options.period ?? population.dt;
+    const every = Math.round(period / population.dt);
+    if (!(every >= 1) || Math.abs(every * population.dt - period) > 1e-9 * period) {
+      throw new Error(`monitor: period ${period} ms must be a positive multiple of dt (${population.dt} ms)`);
+    }
+    this.everySteps = every;
+    this.active = options.start ?? true;
+    this.current = this.emptyChunk();
+    population.attach(this);
+  }
+
+  get isRecording(): boolean {
+    return this.active;
+  }
+  start(): void {
+    this.active = true;
+  }
+  resume(): void {
+    this.active = true;
+  }
+  pause(): void {
+    this.active = false;
+  }
+
+  /** Closes the current chunk (if it holds anything) and starts another. */
+  newChunk(): void {
+    const c = this.current;
+    if (c.segments.length === 0 && c.spikes.every((s) => s.length === 0) && c.duration === 0) return;
+    this.closed.push(this.finish(c));
+    this.current = this.emptyChunk();
+  }
+
+  /** All chunks so far, the current one included. */
+  chunks(): Chunk[] {
+    const open = this.current;
+    const hasOpen = open.segments.length > 0 || open.duration > 0 || this.closed.length === 0;
+    return hasOpen ? [...this.closed, this.finish(open)] : [...this.closed];
+  }
+
+  /** CompNeuroPy's view: per chunk, variable -> N * rows values (neuron-major). */
+  getRecordings(): Record<string, Float64Array>[] {
+    return this.chunks().map((c) => Object.fromEntries(c.values));
+  }
+
+  getRecordingTimes(): Float64Array[] {
+    return this.chunks().map((c) => c.times);
+  }
+
+  /** @internal Called by the population with every block it simulated. */
+  receive(segment: Segment): void {
+    const c = this.current;
+    if (!this.active || this.variables.length === 0) return;
+    const keep: number[] = [];
+    for (let r = 0; r < segment.rows; r++) {
+      const step = segment.firstStep + r * segment.every;
+      if (step % this.everySteps === 0) keep.push(r);
+    }
+    if (keep.length === 0) return;
+    const N = this.population.size;
+    const values = new Map<string, Float64Array>();
+    for (const v of this.variables) {
+      const src = segment.values.get(v)!;
+      const dst = new Float64Array(N * keep.length);
+      if (keep.length === segment.rows) dst.set(src);
+      else for (let i = 0; i < N; i++) for (let k = 0; k < keep.length; k++) dst[i * keep.length + k] = src[i * segment.rows + keep[k]!]!;
+      values.set(v, dst);
+    }
+    c.segments.push({ values, rows: keep.length, steps: keep.map((r) => segment.firstStep + r * segment.every) });
+  }
+
+  /** @internal */
+  receiveSpike(neuron: number, time: number): void {
+    if (this.active && this.recordSpikes) this.current.spikes[neuron]!.push(time);
+  }
+
+  /** @internal The population has simulated up to `time` ms in this chunk. */
+  advance(time: number): void {
+    this.current.duration = time;
+  }
+
+  private emptyChunk(): OpenChunk {
+    return { segments: [], spikes: Array.from({ length: this.population.size }, () => []), duration: 0 };
+  }
+
+  private finish(c: OpenChunk): Chunk {
+    const N = this.population.size;
+    const rows = c.segments.reduce((n, s) => n + s.rows, 0);
+    const values = new Map<string, Float64Array>();
+    for (const v of this.variables) {
+      const out = new Float64Array(N * rows);
+      let offset = 0;
+      for (const seg of c.segments) {
+        const src = seg.values.get(v)!;
+        for (let i = 0; i < N; i++) out.set(src.subarray(i * seg.rows, (i + 1) * seg.rows), i * rows + offset);
+        offset += seg.rows;
+      }
+      values.set(v, out);
+    }
+    const dt = this.population.dt;
+    const times = Float64Array.from(c.segments.flatMap((s) => s.steps.map((step) => step * dt)));
+    return { values, rows, times, spikes: c.spikes.map((s) => Float64Array.from(s)), duration: c.duration };
+  }
+}

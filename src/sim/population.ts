@@ -1,0 +1,230 @@
+import type { NeuronModel } from '../model/neuron.ts';
+import { METHODS, type Method } from '../model/types.ts';
+import type { KernelConfig, KernelIO } from '../model/compile.ts';
+import type { Input } from './inputs.ts';
+import type { Monitor, Segment } from './monitor.ts';
+import { neuronStreams, type Uniform } from './rng.ts';
+
+export interface PopulationOptions {
+  /** Integration step (ms). Default 0.1. */
+  dt?: number;
+  /** Integration scheme; default the model's own. */
+  method?: Method;
+  /** Seed of the per-neuron noise streams. Default 0. */
+  seed?: number | string;
+}
+
+/** Values kept per neuron in one simulate() block, bounding memory for long runs. */
+const BLOCK_VALUES = 1 << 20;
+
+/**
+ * N neurons of one model, each with its own parameter values and state, advanced
+ * together by the model's generated kernel.
+ */
+export class Population {
+  readonly dt: number;
+  readonly method: Method;
+  /** Steps simulated since the last reset. */
+  private stepCount = 0;
+  private readonly state: Float64Array[];
+  private readonly params: Float64Array[];
+  private baseParams: Float64Array[];
+  private readonly inputs = new Map<string, Input>();
+  private readonly lastSpike: Float64Array;
+  private rng: Uniform[];
+  private readonly monitors = new Set<Monitor>();
+
+  constructor(
+    readonly model: NeuronModel,
+    readonly size = 1,
+    options: PopulationOptions = {},
+  ) {
+    if (!Number.isInteger(size) || size < 1) throw new Error(`population size must be a positive integer, got ${size}`);
+    const dt = options.dt ?? 0.1;
+    if (!(dt > 0) || !Number.isFinite(dt)) throw new Error(`dt must be a positive number of ms, got ${dt}`);
+    this.dt = dt;
+    this.method = options.method ?? model.method;
+    if (!METHODS.includes(this.method)) throw new Error(`unknown integration method '${this.method}' (use ${METHODS.join(', ')})`);
+    const spec = model.spec;
+    this.params = spec.paramNames.map((p) => new Float64Array(size).fill(spec.parameters[p]!));
+    this.baseParams = this.params.map((a) => a.slice());
+    this.state = spec.odes.map(() => new Float64Array(size));
+    this.lastSpike = new Float64Array(size).fill(-Infinity);
+    this.rng = neuronStreams(options.seed ?? 0, size);
+    this.resetState();
+  }
+
+  /** Time since the last reset (ms). */
+  get t(): number {
+    return this.stepCount * this.dt;
+  }
+
+  /**
+   * Sets parameters or state variables: a number for all neurons or one value per neuron.
+   * Setting a parameter removes any input driving it.
+   */
+  set(values: Record<string, number | ArrayLike<number>>): this {
+    for (const [name, value] of Object.entries(values)) {
+      const target = this.arrayOf(name);
+      if (typeof value === 'number') {
+        if (!Number.isFinite(value)) throw new Error(`${name}: ${value} is not a finite number`);
+        target.fill(value);
+      } else {
+        if (value.length !== this.size) throw new Error(`${name}: got ${value.length} values for ${this.size} neurons`);
+        for (let i = 0; i < this.size; i++) {
+          if (!Number.isFinite(value[i])) throw new Error(`${name}: value for neuron ${i} is ${value[i]}, not a finite number`);
+          target[i] = value[i]!;
+        }
+      }
+      this.inputs.delete(name);
+    }
+    return this;
+  }
+
+  /** A copy of a parameter's or state variable's values, one per neuron. */
+  get(name: string): Float64Array {
+    return this.arrayOf(name).slice();
+  }
+
+  /** Drives a parameter (usually `I`) with a time-varying input, or removes it with `null`. */
+  input(param: string, input: Input | null): this {
+    if (!this.model.spec.paramNames.includes(param)) {
+      throw new Error(`input: '${param}' is not a parameter of neuron '${this.model.name}' (parameters: ${this.model.spec.paramNames.join(', ')})`);
+    }
+    if (input) this.inputs.set(param, input);
+    else this.inputs.delete(param);
+    return this;
+  }
+
+  /** Makes the current parameter values the ones `reset({ parameters: true })` returns to. */
+  commitParameters(): this {
+    this.baseParams = this.params.map((a) => a.slice());
+    return this;
+  }
+
+  /** Re-seeds the per-neuron noise streams. */
+  reseed(seed: number | string): this {
+    this.rng = neuronStreams(seed, this.size);
+    return this;
+  }
+
+  /**
+   * Back to time 0: state to its initial values (`state`), parameters to the last
+   * committed values and inputs removed (`parameters`), a new chunk in every monitor (`chunk`).
+   */
+  reset(o: { state?: boolean; parameters?: boolean; chunk?: boolean } = {}): this {
+    if (o.parameters ?? false) {
+      this.baseParams.forEach((a, k) => this.params[k]!.set(a));
+      this.inputs.clear();
+    }
+    const state = o.state ?? true;
+    const chunk = o.chunk ?? true;
+    if (chunk) for (const m of this.monitors) m.newChunk();
+    if (state) {
+      this.resetState();
+      for (const input of this.inputs.values()) input.reset?.();
+    } else if (chunk) {
+      this.stepCount = 0; // a chunk's times start at 0, as after an ANNarchy reset
+    }
+    return this;
+  }
+
+  /** Advances all neurons by `ms` milliseconds (rounded to whole steps). */
+  simulate(ms: number): this {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`simulate: duration must be a finite number of ms >= 0, got ${ms}`);
+    let remaining = Math.round(ms / this.dt);
+    const N = this.size;
+    const maxBlock = Math.max(1, Math.floor(BLOCK_VALUES / N));
+    while (remaining > 0) {
+      const steps = Math.min(remaining, maxBlock);
+      this.runBlock(steps);
+      remaining -= steps;
+    }
+    return this;
+  }
+
+  /** @internal */
+  attach(monitor: Monitor): void {
+    this.monitors.add(monitor);
+  }
+
+  /** @internal */
+  detach(monitor: Monitor): void {
+    this.monitors.delete(monitor);
+  }
+
+  private runBlock(steps: number): void {
+    const N = this.size;
+    const spec = this.model.spec;
+    const recording = [...this.monitors].filter((m) => m.isRecording && m.variables.length > 0);
+    const record = [...new Set(recording.flatMap((m) => m.variables))];
+    const every = recording.reduce((g, m) => gcd(g, m.everySteps), 0) || 1;
+    const phase = this.stepCount % every;
+    const first = (every - phase) % every;
+    const nRec = record.length > 0 && first < steps ? Math.ceil((steps - first) / every) : 0;
+
+    const driven = [...this.inputs.entries()].map(([param, input]) => ({ param, input }));
+    const config: KernelConfig = {
+      method: this.method,
+      driven: driven.map((d) => ({ param: d.param, perNeuron: d.input.perNeuron })),
+      record: nRec > 0 ? record : [],
+    };
+    const t0 = this.t;
+    const drivenArrays = driven.map(({ input }) => {
+      const out = new Float64Array(input.perNeuron ? N * steps : steps);
+      input.fill(out, { t0, dt: this.dt, steps, N, rng: this.rng });
+      return out;
+    });
+    const rec = config.record.map(() => new Float64Array(N * nRec));
+    const spiking = [...this.monitors].filter((m) => m.recordSpikes && m.isRecording);
+    const io: KernelIO = {
+      N,
+      steps,
+      t0,
+      dt: this.dt,
+      state: this.state,
+      params: this.params,
+      driven: drivenArrays,
+      rec,
+      nRec,
+      recEvery: every,
+      recPhase: phase,
+      lastSpike: this.lastSpike,
+      rng: spec.randoms.length > 0 ? this.rng : null,
+      onSpike: spiking.length === 0 ? () => {} : (i, t) => spiking.forEach((m) => m.receiveSpike(i, t)),
+    };
+    this.model.kernel(config)(io);
+    if (nRec > 0) {
+      const segment: Segment = {
+        firstStep: this.stepCount + first,
+        every,
+        rows: nRec,
+        values: new Map(config.record.map((name, k) => [name, rec[k]!])),
+      };
+      for (const m of recording) m.receive(segment);
+    }
+    this.stepCount += steps;
+    for (const m of this.monitors) m.advance(this.t);
+  }
+
+  private resetState(): void {
+    this.stepCount = 0;
+    this.model.initializer()(this.size, this.params, this.state);
+    this.lastSpike.fill(-Infinity);
+  }
+
+  private arrayOf(name: string): Float64Array {
+    const spec = this.model.spec;
+    const p = spec.paramNames.indexOf(name);
+    if (p >= 0) return this.params[p]!;
+    const s = spec.odes.findIndex((o) => o.name === name);
+    if (s >= 0) return this.state[s]!;
+    const known = [...spec.paramNames, ...spec.odes.map((o) => o.name)].join(', ');
+    throw new Error(`'${name}' is not a parameter or state variable of neuron '${this.model.name}' (known: ${known})`);
+  }
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
