@@ -55,8 +55,11 @@ export function parseDefinition(def: NeuronDefinition): ModelSpec {
   const odes: OdeSpec[] = [];
   const algebraics: AlgebraicSpec[] = [];
   const definedAt = new Map<string, number>();
+  const lineText = new Map<number, string>();
+  const at = (n: number) => `equations line ${n} ('${lineText.get(n)}')`;
   for (const line of splitLines(def.equations ?? '')) {
-    const where = `equations line ${line.number} ('${line.text}')`;
+    lineText.set(line.number, line.text);
+    const where = at(line.number);
     const { body, flags } = splitFlags(line.text);
     const eq = findAssignment(body);
     if (eq < 0) fail(where, "expected 'dx/dt = expression' or 'name = expression'");
@@ -102,7 +105,7 @@ export function parseDefinition(def: NeuronDefinition): ModelSpec {
   const algebraicNames = algebraics.map((a) => a.name);
   const known = new Set([...paramNames, ...stateNames, ...algebraicNames, ...TIME_SYMBOLS, ...randoms.map((r) => r.symbol)]);
   for (const ode of odes) {
-    const where = `equations line ${ode.line}`;
+    const where = at(ode.line);
     checkSymbols(ode.rhs, known, where, fail);
     // Initial values and bounds are evaluated before any step: parameters only.
     const paramsOnly = new Set(paramNames);
@@ -110,12 +113,12 @@ export function parseDefinition(def: NeuronDefinition): ModelSpec {
     if (ode.min) checkSymbols(ode.min, paramsOnly, `${where}, min`, fail);
     if (ode.max) checkSymbols(ode.max, paramsOnly, `${where}, max`, fail);
   }
-  for (const alg of algebraics) checkSymbols(alg.expr, known, `equations line ${alg.line}`, fail);
-  const ordered = orderAlgebraics(algebraics, fail);
+  for (const alg of algebraics) checkSymbols(alg.expr, known, at(alg.line), fail);
+  const ordered = orderAlgebraics(algebraics, at, fail);
 
   for (const ode of odes) {
     if (ode.method && !FLAG_METHODS.includes(method)) {
-      fail(`equations line ${ode.line}`, `per-equation scheme '${ode.method}' can only be mixed with method 'euler' or 'exponential', not '${method}'`);
+      fail(at(ode.line), `per-equation scheme '${ode.method}' can only be mixed with method 'euler' or 'exponential', not '${method}'`);
     }
   }
 
@@ -376,7 +379,11 @@ function checkSymbols(
 }
 
 /** Algebraic definitions in an order where each comes after everything it uses. */
-function orderAlgebraics(algebraics: AlgebraicSpec[], fail: (where: string, detail: string, symbol?: string) => never): AlgebraicSpec[] {
+function orderAlgebraics(
+  algebraics: AlgebraicSpec[],
+  at: (line: number) => string,
+  fail: (where: string, detail: string, symbol?: string) => never,
+): AlgebraicSpec[] {
   const byName = new Map(algebraics.map((a) => [a.name, a]));
   const deps = new Map(algebraics.map((a) => [a.name, [...symbolsOf(a.expr)].filter((s) => byName.has(s))]));
   const ordered: AlgebraicSpec[] = [];
@@ -387,7 +394,7 @@ function orderAlgebraics(algebraics: AlgebraicSpec[], fail: (where: string, deta
     if (st === 'visiting') {
       const cycle = [...chain.slice(chain.indexOf(name)), name];
       const a = byName.get(name)!;
-      fail(`equations line ${a.line}`, `algebraic definitions form a cycle: ${cycle.join(' -> ')}`, name);
+      fail(at(a.line), `algebraic definitions form a cycle: ${cycle.join(' -> ')}`, name);
     }
     state.set(name, 'visiting');
     for (const d of deps.get(name)!) visit(d, [...chain, name]);
