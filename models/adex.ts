@@ -19,5 +19,6 @@ export const adex = defineNeuron({
   spike: 'v >= v_peak',
   reset: 'v = Vr; w += b',
   method: 'euler',
+  bounds: { C: [50, 400], gL: [2, 40], EL: [-80, -55], VT: [-60, -40], DeltaT: [0.5, 5], a: [-5, 10], tauw: [10, 500], b: [0, 200], Vr: [-75, -40] },
   units: { v: 'mV', w: 'pA', I: 'pA', C: 'pF', gL: 'nS', a: 'nS', tauw: 'ms', b: 'pA' },
 });

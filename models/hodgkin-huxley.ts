@@ -27,5 +27,6 @@ export const hodgkinHuxley = defineNeuron({
   `,
   spike: 'v >= 0',
   method: 'rk4',
+  bounds: { C: [0.5, 2], gNa: [50, 200], gK: [10, 80], gL: [0.05, 1], ENa: [40, 60], EK: [-90, -65], EL: [-70, -45] },
   units: { v: 'mV', I: 'uA/cm2', C: 'uF/cm2', gNa: 'mS/cm2', gK: 'mS/cm2', gL: 'mS/cm2' },
 });

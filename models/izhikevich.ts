@@ -16,5 +16,6 @@ export const izhikevich = defineNeuron({
   spike: 'v >= 30',
   reset: 'v = c; u += d',
   method: 'euler',
+  bounds: { a: [0.005, 0.15], b: [0.1, 0.3], c: [-75, -45], d: [0.5, 10] },
   units: { v: 'mV', u: 'mV/ms' },
 });

@@ -17,5 +17,6 @@ export const lif = defineNeuron({
   reset: 'v = v_reset',
   refractory: 2,
   method: 'euler',
+  bounds: { tau_m: [2, 50], EL: [-80, -55], R: [1, 100], v_th: [-60, -35], v_reset: [-80, -50] },
   units: { v: 'mV', I: 'nA', tau_m: 'ms', EL: 'mV', R: 'MOhm', v_th: 'mV', v_reset: 'mV' },
 });

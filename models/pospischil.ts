@@ -39,5 +39,6 @@ export const pospischil = defineNeuron({
   `,
   spike: 'v >= 0',
   method: 'rk4',
+  bounds: { gL: [0.005, 0.1], EL: [-80, -60], gNa: [10, 100], gKd: [1, 20], gM: [0, 0.3], tau_max: [100, 2000], VT: [-65, -45] },
   units: { v: 'mV', I: 'nA', C: 'uF/cm2', gL: 'mS/cm2', gNa: 'mS/cm2', gKd: 'mS/cm2', gM: 'mS/cm2', area: 'cm2' },
 });

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { modelsCommand } from './models.ts';
 import { simulateCommand } from './simulate.ts';
+import { fitCommand, fitTraceCommand } from './fit.ts';
 import { UsageError } from './errors.ts';
 
 /** The `neurofit` command line. */
@@ -12,6 +13,8 @@ export function program(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   cli.addCommand(modelsCommand());
   cli.addCommand(simulateCommand());
+  cli.addCommand(fitCommand());
+  cli.addCommand(fitTraceCommand());
   for (const c of cli.commands) c.exitOverride();
   return cli;
 }

@@ -78,15 +78,19 @@ export abstract class Experiment {
     return this.monitorSet;
   }
 
-  /** Runs `run()` on `pop` with fresh monitors and data; what drivers and the CLI call. */
-  async execute(pop: Population): Promise<Results> {
+  /**
+   * Runs `run()` on `pop` with fresh monitors and data; what drivers and the CLI call.
+   * `record` adds to (and overrides) the experiment's own recording options.
+   */
+  async execute(pop: Population, record: ExperimentOptions = {}): Promise<Results> {
     this.monitorSet?.dispose();
     this.population = pop;
     pop.commitParameters();
     this.data = {};
     this.monitorSet = new Monitors(pop);
-    if (this.options.record && this.options.record.length > 0) {
-      this.monitorSet.add(this.options.record, { period: this.options.recordingPeriod });
+    const variables = [...new Set([...(this.options.record ?? []), ...(record.record ?? [])])];
+    if (variables.length > 0) {
+      this.monitorSet.add(variables, { period: record.recordingPeriod ?? this.options.recordingPeriod });
     }
     try {
       return await this.run(pop);

@@ -32,6 +32,17 @@ export class NeuronModel {
   get algebraicVariables(): string[] {
     return this.spec.algebraics.map((a) => a.name);
   }
+  /** Search bounds for fitting `name`: the model's own typical range, else half to twice the default. */
+  boundsOf(name: string): [number, number] {
+    const own = this.spec.bounds[name];
+    if (own) return [...own];
+    const value = this.spec.parameters[name];
+    if (value === undefined) throw new Error(`'${name}' is not a parameter of neuron '${this.name}'`);
+    if (value === 0) throw new Error(`no default range for '${name}' of neuron '${this.name}' (its default is 0): give bounds`);
+    const [a, b] = [value / 2, value * 2];
+    return a < b ? [a, b] : [b, a];
+  }
+
   get method(): Method {
     return this.spec.method;
   }

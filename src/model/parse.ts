@@ -165,9 +165,17 @@ export function parseDefinition(def: NeuronDefinition): ModelSpec {
     }
   }
 
+  const bounds: Record<string, [number, number]> = {};
+  for (const [p, b] of Object.entries(def.bounds ?? {})) {
+    if (!(p in parameters)) fail(`bounds.${p}`, `'${p}' is not a parameter`, p);
+    if (!Array.isArray(b) || b.length !== 2 || !b.every(Number.isFinite) || !(b[0] < b[1])) fail(`bounds.${p}`, `expected [low, high] with low < high, got ${JSON.stringify(b)}`, p);
+    bounds[p] = [b[0], b[1]];
+  }
+
   return {
     name,
     parameters,
+    bounds,
     paramNames,
     odes,
     algebraics: ordered,

@@ -30,6 +30,8 @@ export interface NeuronDefinition {
   units?: Record<string, string>;
   /** One line saying what the model is, with its reference. */
   description?: string;
+  /** Typical ranges of parameters, used as default search bounds when fitting. */
+  bounds?: Record<string, [number, number]>;
 }
 
 export interface OdeSpec {
@@ -86,4 +88,5 @@ export interface ModelSpec {
   randoms: RandomDraw[];
   units: Record<string, string>;
   description: string;
+  bounds: Record<string, [number, number]>;
 }

@@ -33,6 +33,8 @@ export class Population {
   private readonly lastSpike: Float64Array;
   private rng: Uniform[];
   private readonly monitors = new Set<Monitor>();
+  /** Initial values that replace the model's init expressions (fitted initial values). */
+  private readonly initialOverrides = new Map<number, Float64Array>();
 
   constructor(
     readonly model: NeuronModel,
@@ -102,9 +104,36 @@ export class Population {
     return this;
   }
 
-  /** Re-seeds the per-neuron noise streams. */
-  reseed(seed: number | string): this {
-    this.rng = neuronStreams(seed, this.size);
+  /**
+   * Re-seeds the per-neuron noise streams. With `streams`, neuron i draws from stream
+   * `streams[i]`, so neurons can share a noise realisation (common random numbers).
+   */
+  reseed(seed: number | string, streams?: ArrayLike<number>): this {
+    if (streams && streams.length !== this.size) throw new Error(`reseed: got ${streams.length} stream ids for ${this.size} neurons`);
+    this.rng = streams ? Array.from(streams, (id) => neuronStreams(seed, 1, id)[0]!) : neuronStreams(seed, this.size);
+    return this;
+  }
+
+  /**
+   * Overrides the initial values of state variables (per neuron or for all), used by
+   * every later reset; `null` restores the model's own init expression.
+   */
+  setInitial(values: Record<string, number | ArrayLike<number> | null>): this {
+    const spec = this.model.spec;
+    for (const [name, value] of Object.entries(values)) {
+      const k = spec.odes.findIndex((o) => o.name === name);
+      if (k < 0) throw new Error(`setInitial: '${name}' is not a state variable of neuron '${this.model.name}' (state: ${spec.odes.map((o) => o.name).join(', ')})`);
+      if (value === null) {
+        this.initialOverrides.delete(k);
+        continue;
+      }
+      const arr = new Float64Array(this.size);
+      if (typeof value === 'number') arr.fill(value);
+      else if (value.length === this.size) arr.set(value);
+      else throw new Error(`setInitial: ${name}: got ${value.length} values for ${this.size} neurons`);
+      if (arr.some((x) => !Number.isFinite(x))) throw new Error(`setInitial: ${name}: values must be finite numbers`);
+      this.initialOverrides.set(k, arr);
+    }
     return this;
   }
 
@@ -210,6 +239,7 @@ export class Population {
   private resetState(): void {
     this.stepCount = 0;
     this.model.initializer()(this.size, this.params, this.state);
+    for (const [k, values] of this.initialOverrides) this.state[k]!.set(values);
     this.lastSpike.fill(-Infinity);
   }
 

@@ -1,0 +1,49 @@
+/**
+ * Fit speed and quality: Izhikevich RS recovered from two synthetic 1 s sweeps (steps
+ * of 10 and 15 from 100 to 900 ms, dt 0.01 ms) with 500 TPE evaluations and with 500
+ * random-search evaluations; the coincidence factor Γ (Δ = 2 ms) of each best fit on
+ * the fitted sweeps and on two unseen amplitudes (7, 20); TPE's own overhead per
+ * suggestion. Medians where repeated. The last line is one JSON object.
+ */
+import { OptNeuron, syntheticSweeps, traceFitOptions, coincidenceFactor } from '../src/index.ts';
+import { izhikevich } from '../models/index.ts';
+import { tpeOverheadMicros } from './tpe-overhead.ts';
+
+const truth = { a: 0.02, b: 0.2, c: -65, d: 8 };
+const protocol = { start: 100, stop: 900, duration: 1000, dt: 0.01, sampleDt: 0.1 };
+const sweeps = syntheticSweeps(izhikevich, { ...protocol, params: truth, amplitudes: [10, 15], peak: 30 });
+const EVALS = 500;
+
+async function fit(method: string) {
+  const started = performance.now();
+  const result = await new OptNeuron(traceFitOptions({ model: izhikevich, sweeps, fit: ['a', 'b', 'c', 'd'], method, seed: 1, batchSize: 10 })).run({ maxEvals: EVALS });
+  const wall = (performance.now() - started) / 1000;
+  const gamma = (amplitudes: number[]) => {
+    const target = syntheticSweeps(izhikevich, { ...protocol, params: truth, amplitudes });
+    const model = syntheticSweeps(izhikevich, { ...protocol, params: result.params, amplitudes });
+    const gs = amplitudes.map((_, k) => coincidenceFactor(model[k]!.spikes!, target[k]!.spikes!, protocol.stop - protocol.start, 2));
+    return gs.reduce((a, b) => a + b, 0) / gs.length;
+  };
+  return { wall, loss: result.loss, params: result.params, fitted: gamma([10, 15]), unseen: gamma([7, 20]) };
+}
+
+const tpe = await fit('tpe');
+const random = await fit('random');
+const at100 = tpeOverheadMicros(100);
+const at1000 = tpeOverheadMicros(1000);
+const show = (p: Record<string, number>) => ['a', 'b', 'c', 'd'].map((k) => `${k}=${p[k]!.toPrecision(4)}`).join(' ');
+console.log(`Izhikevich RS recovery, 2 sweeps x 1 s, dt 0.01 ms, ${EVALS} evaluations`);
+console.log(`  TPE:    ${tpe.wall.toFixed(2)} s (${(EVALS / tpe.wall).toFixed(0)} evals/s), loss ${tpe.loss.toPrecision(4)}, Γ fitted ${tpe.fitted.toFixed(3)}, Γ unseen ${tpe.unseen.toFixed(3)}  [${show(tpe.params)}]`);
+console.log(`  random: ${random.wall.toFixed(2)} s, loss ${random.loss.toPrecision(4)}, Γ fitted ${random.fitted.toFixed(3)}, Γ unseen ${random.unseen.toFixed(3)}  [${show(random.params)}]`);
+console.log(`  TPE overhead per suggestion: ${at100.toFixed(0)} µs at 100 trials, ${at1000.toFixed(0)} µs at 1000 trials`);
+console.log(
+  JSON.stringify({
+    evals_per_s: +(EVALS / tpe.wall).toFixed(1),
+    tpe_us_per_suggestion_at_100: +at100.toFixed(1),
+    tpe_us_per_suggestion_at_1000: +at1000.toFixed(1),
+    wall_s: +tpe.wall.toFixed(2),
+    gamma_fitted: +tpe.fitted.toFixed(3),
+    gamma_unseen: +tpe.unseen.toFixed(3),
+    gamma_fitted_random: +random.fitted.toFixed(3),
+  }),
+);

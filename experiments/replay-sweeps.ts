@@ -1,0 +1,38 @@
+import { Experiment, type ExperimentOptions } from '../src/experiment/experiment.ts';
+import type { Results } from '../src/experiment/results.ts';
+import { waveform } from '../src/sim/inputs.ts';
+import type { Population } from '../src/sim/population.ts';
+
+export interface ReplayedSweep {
+  /** The injected current, one sample per `sampleDt`, from time 0. */
+  I: ArrayLike<number>;
+  sampleDt: number;
+}
+
+/**
+ * Replays recorded command currents, one sweep per chunk, each from rest, and records
+ * the membrane potential (the model's first state variable) at the data's sample times.
+ */
+export class ReplaySweeps extends Experiment {
+  constructor(
+    readonly sweeps: ReplayedSweep[],
+    options: ExperimentOptions & { param?: string; variable?: string } = {},
+  ) {
+    super(options);
+    if (sweeps.length === 0) throw new Error('ReplaySweeps: no sweeps');
+  }
+
+  run(pop: Population): Results {
+    const variable = (this.options as { variable?: string }).variable ?? pop.model.stateVariables[0]!;
+    const param = (this.options as { param?: string }).param ?? 'I';
+    const period = this.sweeps[0]!.sampleDt;
+    if (this.sweeps.some((s) => Math.abs(s.sampleDt - period) > 1e-9 * period)) throw new Error('ReplaySweeps: sweeps must share one sampling interval');
+    this.monitors.add(pop.model.spec.spike ? [variable, 'spike'] : [variable], { period });
+    this.sweeps.forEach((sweep, k) => {
+      if (k > 0) this.reset();
+      pop.input(param, waveform(sweep.I, sweep.sampleDt));
+      this.simulate(sweep.I.length * sweep.sampleDt);
+    });
+    return this.results();
+  }
+}

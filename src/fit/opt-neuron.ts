@@ -1,0 +1,308 @@
+import type { NeuronModel } from '../model/neuron.ts';
+import { Population } from '../sim/population.ts';
+import { Experiment } from '../experiment/experiment.ts';
+import type { Results } from '../experiment/results.ts';
+import { samplers } from '../search/registry.ts';
+import { uniform, validateSpace, type Point, type Space } from '../search/space.ts';
+import type { Sampler } from '../search/sampler.ts';
+import { Variables, type VariablesBounds } from './variables.ts';
+import { readResultsFile, writeResultsFile, type Evaluation, type ResultsFile } from './results-file.ts';
+
+/** What a loss may return: a number, numbers to add up, or a tfjs scalar. */
+export type LossValue = number | readonly number[] | { dataSync(): ArrayLike<number> };
+
+/**
+ * `getLoss(ist, soll)`: `ist` is one parameter set's `Results`, `soll` is
+ * `resultsSoll` or the target model's `Results` of the same experiment.
+ */
+export type GetLoss<Soll = unknown> = (ist: Results, soll: Soll) => LossValue | Promise<LossValue>;
+
+export interface OptNeuronOptions<Soll = unknown> {
+  /** The protocol: an Experiment instance, or a class constructed without arguments. */
+  experiment: Experiment | (new () => Experiment);
+  getLoss: GetLoss<Soll>;
+  /** `[lo, hi]` (either order) to fit, a number to hold, or an expression of other entries (`'x + dxy'`). */
+  variablesBounds: VariablesBounds;
+  neuronModel: NeuronModel;
+  /** Target data handed to getLoss. Exactly one of resultsSoll and targetNeuronModel. */
+  resultsSoll?: Soll;
+  /** A model whose run of the same experiment is the target (model reduction). */
+  targetNeuronModel?: NeuronModel;
+  /** Parameters of the target model other than its defaults. */
+  targetParameters?: Record<string, number>;
+  /** Integration step (ms). Default 0.1. */
+  timeStep?: number;
+  /** Repetitions per loss with different noise; the loss is their mean, its SD is reported. Default 1. */
+  numRepLoss?: number;
+  /** Search method: 'tpe' (default) or 'random'. */
+  method?: string;
+  /** A search space for (some of) the fitted variables instead of uniform bounds. */
+  fvSpace?: Space;
+  /** Variables every run records, in addition to what the experiment records. */
+  record?: string[];
+  recordingPeriod?: number;
+  /** Seeds the search and the noise. Default 0. */
+  seed?: number;
+  /** Print a line per round. */
+  verbose?: boolean;
+  /** Parameter sets simulated together per round. Default 8. */
+  batchSize?: number;
+}
+
+export interface RunOptions {
+  /** Total evaluations (resumed ones included). */
+  maxEvals: number;
+  /** JSON written after every round, so an interrupted fit keeps what it evaluated. */
+  resultsFile?: string;
+  /** Continue from `resultsFile`. */
+  resume?: boolean;
+  onProgress?: (p: { evaluations: number; maxEvals: number; bestLoss: number }) => void;
+}
+
+export interface FitResult {
+  /** Best values of every variable: fitted, constant and computed. */
+  params: Record<string, number>;
+  loss: number;
+  lossSd: number;
+  method: string;
+  seed: number;
+  evaluations: number;
+  history: Evaluation[];
+  /** The experiment run with the best parameters. */
+  results: Results;
+  /** `resultsSoll`, or the target model's results. */
+  target: unknown;
+}
+
+/**
+ * Fits a neuron model's parameters so that an experiment reproduces target data or a
+ * target model (CompNeuroPy's opt_neuron). Each round, the sampler's suggestions and
+ * their repetitions run as one batched population through the user's unchanged `run()`.
+ */
+export class OptNeuron<Soll = unknown> {
+  readonly variables: Variables;
+  readonly method: string;
+  readonly seed: number;
+  private readonly experiment: Experiment;
+  private readonly space: Space;
+  private readonly timeStep: number;
+  private readonly numRepLoss: number;
+
+  constructor(readonly options: OptNeuronOptions<Soll>) {
+    const o = options;
+    if (!o.neuronModel || typeof o.neuronModel.kernel !== 'function') throw new Error('OptNeuron: neuronModel must be a model from defineNeuron()');
+    const hasSoll = o.resultsSoll !== undefined;
+    const hasTarget = o.targetNeuronModel !== undefined;
+    if (hasSoll === hasTarget) {
+      throw new Error(`OptNeuron: give exactly one of resultsSoll and targetNeuronModel (got ${hasSoll ? 'both' : 'neither'})`);
+    }
+    if (typeof o.getLoss !== 'function') throw new Error('OptNeuron: getLoss must be a function (ist, soll) => loss');
+    this.experiment = o.experiment instanceof Experiment ? o.experiment : instantiate(o.experiment);
+    this.variables = new Variables(o.variablesBounds, o.neuronModel);
+    this.method = o.method ?? 'tpe';
+    if (!samplers[this.method]) throw new Error(`OptNeuron: unknown method '${this.method}' (available: ${Object.keys(samplers).join(', ')})`);
+    this.seed = o.seed ?? 0;
+    this.timeStep = o.timeStep ?? 0.1;
+    if (!(this.timeStep > 0)) throw new Error(`OptNeuron: timeStep must be > 0 ms, got ${this.timeStep}`);
+    this.numRepLoss = o.numRepLoss ?? 1;
+    if (!Number.isInteger(this.numRepLoss) || this.numRepLoss < 1) throw new Error(`OptNeuron: numRepLoss must be an integer >= 1, got ${this.numRepLoss}`);
+    if (o.targetParameters && o.targetNeuronModel) {
+      for (const p of Object.keys(o.targetParameters)) {
+        if (!o.targetNeuronModel.parameterNames.includes(p)) throw new Error(`OptNeuron: targetParameters.${p} is not a parameter of '${o.targetNeuronModel.name}'`);
+      }
+    }
+    const space: Space = {};
+    for (const f of this.variables.fitted) space[f.name] = uniform(f.low, f.high);
+    for (const [name, dim] of Object.entries(o.fvSpace ?? {})) {
+      if (!(name in space)) throw new Error(`OptNeuron: fvSpace.${name} is not a fitted variable (fitted: ${Object.keys(space).join(', ')})`);
+      space[name] = dim;
+    }
+    validateSpace(space);
+    this.space = space;
+  }
+
+  /** Runs the search for `maxEvals` evaluations and returns the best parameters with their results. */
+  async run(r: RunOptions): Promise<FitResult> {
+    if (!Number.isInteger(r.maxEvals) || r.maxEvals < 1) throw new Error(`OptNeuron.run: maxEvals must be an integer >= 1, got ${r.maxEvals}`);
+    if (r.resume && !r.resultsFile) throw new Error('OptNeuron.run: resume needs a resultsFile');
+    const o = this.options;
+    const history: Evaluation[] = [];
+    let sampler: Sampler;
+    if (r.resume) {
+      const previous = readResultsFile(r.resultsFile!);
+      this.checkResumable(previous);
+      history.push(...previous.history);
+      sampler = samplers[this.method]!(this.space, { seed: `${this.seed}/resumed-at-${history.length}` });
+      if (history.length > 0) sampler.tell(history.map((h) => this.fittedPart(h.params)), history.map((h) => h.loss));
+    } else {
+      sampler = samplers[this.method]!(this.space, { seed: this.seed });
+    }
+
+    const target = await this.target();
+    const batchSize = o.batchSize ?? 8;
+    const save = (status: ResultsFile['status'], extra: Partial<ResultsFile> = {}) => {
+      if (r.resultsFile) writeResultsFile(r.resultsFile, this.fileContents(status, history, extra));
+    };
+    save('running');
+    while (history.length < r.maxEvals) {
+      const n = Math.min(batchSize, r.maxEvals - history.length);
+      const points = sampler.ask(n);
+      const evaluations = await this.evaluate(points, target);
+      sampler.tell(points, evaluations.map((e) => e.loss));
+      history.push(...evaluations);
+      save('running');
+      const best = bestOf(history);
+      r.onProgress?.({ evaluations: history.length, maxEvals: r.maxEvals, bestLoss: best?.loss ?? NaN });
+      if (o.verbose) process.stderr.write(`opt_neuron: ${history.length}/${r.maxEvals} evaluations, best loss ${best ? best.loss.toPrecision(5) : 'none yet'}\n`);
+    }
+
+    const best = bestOf(history);
+    if (!best) {
+      save('done');
+      throw new Error(
+        `OptNeuron: getLoss returned NaN or Infinity for all ${history.length} evaluations (first: ${JSON.stringify(history[0]?.params)}); check the loss and the bounds` +
+          (r.resultsFile ? `; evaluations are in ${r.resultsFile}` : ''),
+      );
+    }
+    const bestResults = (await this.simulate(o.neuronModel, [this.fittedPart(best.params)], 1)).forNeuron(0);
+    const targetResults = target.kind === 'model' ? target.results.forNeuron(0) : o.resultsSoll;
+    save('done', {
+      bestRecordings: bestResults.toJSON(),
+      targetRecordings: target.kind === 'model' ? target.results.forNeuron(0).toJSON() : undefined,
+    });
+    return {
+      params: best.params,
+      loss: best.loss,
+      lossSd: best.lossSd,
+      method: this.method,
+      seed: this.seed,
+      evaluations: history.length,
+      history,
+      results: bestResults,
+      target: targetResults,
+    };
+  }
+
+  /** Simulates the experiment for some points of the fitted variables, `reps` repetitions each, as one batch. */
+  async simulate(model: NeuronModel, points: Point[], reps: number): Promise<Results> {
+    const v = this.variables;
+    const N = points.length * reps;
+    const pop = new Population(model, N, { dt: this.timeStep });
+    const full = points.map((p) => v.resolve(p));
+    const column = (name: string) => Float64Array.from({ length: N }, (_, j) => full[Math.floor(j / reps)]![name]!);
+    if (v.parameters.length > 0) pop.set(Object.fromEntries(v.parameters.map((p) => [p, column(p)])));
+    if (v.initialValues.length > 0) pop.setInitial(Object.fromEntries(v.initialValues.map((s) => [s, column(s)])));
+    // repetition r of every point sees noise realisation r: comparisons between points are not blurred by noise
+    pop.reseed(this.seed, Int32Array.from({ length: N }, (_, j) => j % reps));
+    pop.reset();
+    return this.experiment.execute(pop, { record: this.options.record, recordingPeriod: this.options.recordingPeriod });
+  }
+
+  private async evaluate(points: Point[], target: Target<Soll>): Promise<Evaluation[]> {
+    const reps = this.numRepLoss;
+    const valid: Point[] = [];
+    const out: Evaluation[] = [];
+    const resolved = points.map((p) => {
+      try {
+        return this.variables.resolve(p);
+      } catch {
+        return undefined; // an expression that fails for this point: a failed evaluation
+      }
+    });
+    points.forEach((p, k) => {
+      if (resolved[k]) valid.push(p);
+    });
+    const results = valid.length > 0 ? await this.simulate(this.options.neuronModel, valid, reps) : undefined;
+    let next = 0;
+    for (let k = 0; k < points.length; k++) {
+      const params = resolved[k];
+      if (!params) {
+        out.push({ params: { ...points[k]! }, loss: NaN, lossSd: NaN });
+        continue;
+      }
+      const losses: number[] = [];
+      for (let rep = 0; rep < reps; rep++) {
+        const ist = results!.forNeuron(next * reps + rep);
+        const soll = target.kind === 'model' ? (target.results.forNeuron(rep) as Soll) : target.soll;
+        losses.push(toNumber(await this.options.getLoss(ist, soll)));
+      }
+      next++;
+      const mean = losses.reduce((a, b) => a + b, 0) / reps;
+      const sd = Math.sqrt(losses.reduce((a, b) => a + (b - mean) ** 2, 0) / reps);
+      out.push({ params, loss: mean, lossSd: sd });
+    }
+    return out;
+  }
+
+  private async target(): Promise<Target<Soll>> {
+    const o = this.options;
+    if (!o.targetNeuronModel) return { kind: 'data', soll: o.resultsSoll as Soll };
+    const reps = this.numRepLoss;
+    const pop = new Population(o.targetNeuronModel, reps, { dt: this.timeStep });
+    if (o.targetParameters) pop.set(o.targetParameters);
+    pop.reseed(this.seed, Int32Array.from({ length: reps }, (_, j) => j));
+    pop.reset();
+    const results = await this.experiment.execute(pop, { record: o.record, recordingPeriod: o.recordingPeriod });
+    return { kind: 'model', results };
+  }
+
+  private fittedPart(params: Record<string, number>): Point {
+    return Object.fromEntries(this.variables.fitted.map((f) => [f.name, params[f.name]!]));
+  }
+
+  private checkResumable(previous: ResultsFile): void {
+    const names = this.variables.fitted.map((f) => f.name).join(',');
+    const before = previous.fitted.map((f) => f.name).join(',');
+    if (names !== before) throw new Error(`cannot resume: the file fitted ${before}, this fit fits ${names}`);
+    if (previous.method !== this.method) throw new Error(`cannot resume: the file used method '${previous.method}', this fit '${this.method}'`);
+    if (previous.model !== this.options.neuronModel.name) throw new Error(`cannot resume: the file fitted model '${previous.model}', not '${this.options.neuronModel.name}'`);
+  }
+
+  private fileContents(status: ResultsFile['status'], history: Evaluation[], extra: Partial<ResultsFile>): ResultsFile {
+    const best = bestOf(history);
+    return {
+      format: 'neurofit-fit/1',
+      status,
+      model: this.options.neuronModel.name,
+      target: this.options.targetNeuronModel ? this.options.targetNeuronModel.name : 'resultsSoll',
+      method: this.method,
+      seed: this.seed,
+      timeStep: this.timeStep,
+      numRepLoss: this.numRepLoss,
+      fitted: this.variables.fitted,
+      evaluations: history.length,
+      params: best?.params ?? null,
+      loss: best?.loss ?? null,
+      lossSd: best?.lossSd ?? null,
+      history,
+      ...extra,
+    };
+  }
+}
+
+type Target<Soll> = { kind: 'data'; soll: Soll } | { kind: 'model'; results: Results };
+
+function instantiate(cls: new () => Experiment): Experiment {
+  if (typeof cls !== 'function') throw new Error('OptNeuron: experiment must be an Experiment instance or class');
+  const e = new cls();
+  if (!(e instanceof Experiment)) throw new Error('OptNeuron: experiment must extend Experiment');
+  return e;
+}
+
+function bestOf(history: Evaluation[]): Evaluation | undefined {
+  let best: Evaluation | undefined;
+  for (const h of history) if (Number.isFinite(h.loss) && (!best || h.loss < best.loss)) best = h;
+  return best;
+}
+
+/** A loss as one number: arrays are summed, tensors read; anything else is NaN (a failed evaluation). */
+export function toNumber(value: LossValue): number {
+  if (typeof value === 'number') return value;
+  if (Array.isArray(value)) return (value as number[]).reduce((a, b) => a + Number(b), 0);
+  if (value && typeof (value as { dataSync?: unknown }).dataSync === 'function') {
+    const data = (value as { dataSync(): ArrayLike<number> }).dataSync();
+    if (data.length !== 1) throw new Error(`getLoss returned a tensor with ${data.length} values; return a scalar`);
+    return data[0]!;
+  }
+  throw new Error(`getLoss returned ${typeof value}; return a number, an array of numbers or a tfjs scalar`);
+}

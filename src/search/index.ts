@@ -1,0 +1,17 @@
+/**
+ * Black-box search: search spaces, and samplers that suggest points to evaluate
+ * (random search and the Tree-structured Parzen Estimator).
+ *
+ * @packageDocumentation
+ */
+
+/** Search-space primitives; see each constructor for its prior. */
+export { choice, lognormal, loguniform, normal, qloguniform, quniform, samplePrior, uniform, validateSpace } from './space.ts';
+/** A dimension's kind and prior, a space of named dimensions, and a point of it. */
+export type { Dimension, Point, Space } from './space.ts';
+/** The ask/tell interface every black-box method implements, its options and its record of one evaluation. */
+export type { Sampler, SamplerOptions, Trial } from './sampler.ts';
+/** Random search: independent draws from the prior. */
+export { RandomSearch } from './random.ts';
+/** The Tree-structured Parzen Estimator (hyperopt's algorithm) and its options. */
+export { TPE, type TPEOptions } from './tpe.ts';

@@ -1,0 +1,46 @@
+import seedrandom from 'seedrandom';
+import { checkAskCount, TrialLog, type Sampler, type SamplerOptions, type Trial } from './sampler.ts';
+import { samplePrior, validateSpace, type Point, type Space } from './space.ts';
+
+/**
+ * Random search: every suggestion is an independent draw from the prior. The baseline any
+ * model-based method has to beat, and the right choice when evaluations are so cheap or so
+ * many in parallel that modelling does not pay.
+ */
+export class RandomSearch implements Sampler {
+  private readonly log: TrialLog;
+  private readonly rng: () => number;
+
+  /** Throws if the space is invalid (see {@link validateSpace}). */
+  constructor(
+    private readonly space: Space,
+    options: SamplerOptions = {},
+  ) {
+    validateSpace(space);
+    this.log = new TrialLog(space);
+    this.rng = seedrandom.alea(String(options.seed ?? 0));
+  }
+
+  /** Every trial told, in the order told. */
+  get trials(): readonly Trial[] {
+    return this.log.trials;
+  }
+
+  /** n independent draws from the prior. */
+  ask(n: number): Point[] {
+    checkAskCount(n);
+    const points: Point[] = [];
+    for (let i = 0; i < n; i++) points.push(samplePrior(this.space, this.rng));
+    return points;
+  }
+
+  /** Records the results; they do not influence later suggestions. */
+  tell(params: Point[], losses: number[]): void {
+    this.log.tell(params, losses);
+  }
+
+  /** Best ok trial so far (undefined if none). */
+  best(): Trial | undefined {
+    return this.log.best();
+  }
+}

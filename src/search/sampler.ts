@@ -1,0 +1,98 @@
+import type { Point, Space } from './space.ts';
+
+/** One evaluated point. */
+export interface Trial {
+  /** The point's value for every dimension of the space. */
+  params: Point;
+  /** The loss as told; NaN or ±Infinity for a failed evaluation. */
+  loss: number;
+  /** False for failed evaluations (NaN/±Infinity loss): recorded, but ignored by the search and by best(). */
+  ok: boolean;
+}
+
+/**
+ * A black-box minimiser driven from outside: ask for points, evaluate them however is
+ * convenient (in batches, in parallel, in another process), tell the losses.
+ */
+export interface Sampler {
+  /** n suggestions at once, for batched evaluation. */
+  ask(n: number): Point[];
+  /**
+   * Results of evaluated points: in any order, any subset of the asked points, or points
+   * never asked (e.g. when resuming from a file). `losses[i]` belongs to `params[i]`.
+   */
+  tell(params: Point[], losses: number[]): void;
+  /** Best ok trial so far (undefined if none). */
+  best(): Trial | undefined;
+  /** Every trial told, in the order told. */
+  readonly trials: readonly Trial[];
+}
+
+/** Options common to all samplers. */
+export interface SamplerOptions {
+  /** Seed of the sampler's only random generator (default 0): same seed and history, same suggestions. */
+  seed?: number | string;
+}
+
+/**
+ * @internal The bookkeeping every sampler shares: validates told points against the space,
+ * records trials in time order and keeps the best one.
+ */
+export class TrialLog {
+  readonly trials: Trial[] = [];
+  private bestIndex = -1;
+
+  constructor(private readonly space: Space) {}
+
+  /** Validates all points first, so that a bad batch records nothing. */
+  tell(params: Point[], losses: number[]): Trial[] {
+    if (!Array.isArray(params) || !Array.isArray(losses)) throw new TypeError('tell: params and losses must be arrays');
+    if (params.length !== losses.length) {
+      throw new Error(`tell: ${params.length} points but ${losses.length} losses`);
+    }
+    const added: Trial[] = [];
+    for (let i = 0; i < params.length; i++) {
+      const loss = losses[i];
+      // JSON has no NaN, so failed losses read back from a file arrive as null: treat as failed.
+      if (loss !== null && loss !== undefined && typeof loss !== 'number') {
+        throw new TypeError(`tell: loss ${i} is not a number (${String(loss)})`);
+      }
+      const value = typeof loss === 'number' ? loss : NaN;
+      added.push({ params: this.checkPoint(params[i], i), loss: value, ok: Number.isFinite(value) });
+    }
+    for (const t of added) {
+      this.trials.push(t);
+      if (t.ok && (this.bestIndex < 0 || t.loss < this.trials[this.bestIndex]!.loss)) this.bestIndex = this.trials.length - 1;
+    }
+    return added;
+  }
+
+  best(): Trial | undefined {
+    return this.bestIndex < 0 ? undefined : this.trials[this.bestIndex];
+  }
+
+  /** A copy holding exactly the space's dimensions, so later changes to the caller's object cannot alter history. */
+  private checkPoint(point: Point | undefined, i: number): Point {
+    if (point === null || typeof point !== 'object') throw new TypeError(`tell: point ${i} is not an object`);
+    const copy: Point = {};
+    for (const [name, dim] of Object.entries(this.space)) {
+      const v = point[name];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new Error(`tell: point ${i}: '${name}' must be a finite number (got ${String(v)})`);
+      }
+      if ((dim.kind === 'loguniform' || dim.kind === 'qloguniform' || dim.kind === 'lognormal') && !(v > 0)) {
+        throw new Error(`tell: point ${i}: '${name}' must be positive for a ${dim.kind} dimension (got ${v})`);
+      }
+      if (dim.kind === 'choice' && !dim.options.includes(v)) {
+        throw new Error(`tell: point ${i}: '${name}' = ${v} is not one of the options (${dim.options.join(', ')})`);
+      }
+      copy[name] = v;
+    }
+    return copy;
+  }
+}
+
+/** @internal Throws unless n is a non-negative integer. */
+export function checkAskCount(n: number): void {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`ask: n must be a non-negative integer (got ${String(n)})`);
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { coincidenceFactor, detectSpikes, isiDistance, latencyDistance, mse, rmse, spikeCountError, spikeTimeDistance, sweepLoss, subthresholdRmse } from '../src/loss/index.ts';
+
+describe('trace losses', () => {
+  it('mse and rmse', () => {
+    expect(mse([1, 2, 3], [1, 2, 5])).toBeCloseTo(4 / 3, 15);
+    expect(rmse([0, 0], [3, 4])).toBeCloseTo(Math.sqrt(12.5), 15);
+    expect(() => mse([1], [1, 2])).toThrow(/differ in length/);
+  });
+});
+
+describe('spike trains', () => {
+  it('detects upward threshold crossings with interpolation', () => {
+    const t = [0, 1, 2, 3, 4, 5];
+    const v = [-60, -30, 10, 20, -50, -10];
+    expect(Array.from(detectSpikes(t, v, -20))).toEqual([1.25, 4 + 30 / 40]);
+  });
+
+  it('coincidence factor: 1 for identical trains, about 0 for chance, penalises missing spikes', () => {
+    const data = Array.from({ length: 50 }, (_, k) => 20 * k + 5);
+    expect(coincidenceFactor(data, data, 1000)).toBeCloseTo(1, 12);
+    // shifted by less than delta: still coincident
+    expect(coincidenceFactor(data.map((t) => t + 1.5), data, 1000)).toBeCloseTo(1, 12);
+    // shifted by half the period: no coincidence, below chance
+    expect(coincidenceFactor(data.map((t) => t + 10), data, 1000)).toBeLessThan(0);
+    // half the spikes: Gamma = (25 - 2*0.025*2*50) / (0.5 * 75) / (1 - 0.1)
+    const half = data.filter((_, k) => k % 2 === 0);
+    expect(coincidenceFactor(half, data, 1000)).toBeCloseTo((25 - 2 * 0.025 * 2 * 50) / 37.5 / 0.9, 12);
+    // random trains at the same rate: about 0 on average
+    let seed = 1;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const gammas = Array.from({ length: 200 }, () => {
+      const train = Array.from({ length: 50 }, () => rnd() * 1000).sort((a, b) => a - b);
+      return coincidenceFactor(train, data, 1000);
+    });
+    expect(Math.abs(gammas.reduce((a, b) => a + b) / gammas.length)).toBeLessThan(0.05);
+  });
+
+  it('spike-time distance grows smoothly with a shift and counts unpaired spikes', () => {
+    const data = [10, 30, 50];
+    expect(spikeTimeDistance(data, data)).toBe(0);
+    expect(spikeTimeDistance([11, 31, 51], data, 10)).toBeCloseTo(0.01, 12);
+    expect(spikeTimeDistance([12, 32, 52], data, 10)).toBeCloseTo(0.04, 12);
+    expect(spikeTimeDistance([10, 30], data, 10)).toBeCloseTo(1 / 3, 12);
+    // a pair far apart costs no more than a missing spike
+    expect(spikeTimeDistance([10, 30, 90], data, 10)).toBeCloseTo(1 / 3, 12);
+    expect(spikeCountError([1, 2], [1, 2, 3, 4])).toBe(1);
+  });
+
+  it('sweep loss leaves spikes out of the voltage term', () => {
+    const times = Array.from({ length: 100 }, (_, k) => k);
+    const data = { times, v: times.map(() => -70), spikes: [50] };
+    const model = { times, v: times.map((t) => (t >= 48 && t <= 60 ? 0 : -65)), spikes: [50] };
+    expect(subthresholdRmse(times, model.v, data.v, [model.spikes, data.spikes], [2, 10])).toBeCloseTo(5, 12);
+    expect(sweepLoss(model, data, { voltageScale: 5 })).toBeCloseTo(1, 12);
+    // a 2 ms late spike: (2/10)^2 from the spike time, (2/5)^2 from the latency
+    expect(sweepLoss({ ...model, spikes: [52] }, data, { voltageScale: 5, tau: 10 })).toBeCloseTo(1 + 0.04 + 0.16, 12);
+  });
+
+  it('ISI distance compares intervals relative to the data, without carrying errors forward', () => {
+    const data = [10, 30, 50, 70];
+    expect(isiDistance(data, data)).toBe(0);
+    // first interval 10% too long, the rest right: only one of three intervals is off
+    expect(isiDistance([10, 32, 52, 72], data, 0.05)).toBeCloseTo((Math.log(1.1) / 0.05) ** 2 / 3, 12);
+    // capped per interval; a missing interval costs the cap, so silence never pays
+    expect(isiDistance([10, 100, 120, 140], data, 0.1, 25)).toBeCloseTo(25 / 3, 12);
+    expect(isiDistance([10, 30], data, 0.1, 25)).toBeCloseTo(50 / 3, 12);
+    expect(isiDistance([10], data, 0.1, 25)).toBe(25);
+    expect(latencyDistance([], [5])).toBe(25);
+    expect(latencyDistance([7], [5], 5)).toBeCloseTo(0.16, 12);
+  });
+});
