@@ -32,7 +32,7 @@ async function fit(method: string, seed: number) {
 }
 
 async function fits(method: string) {
-  const runs = [];
+  const runs: Awaited<ReturnType<typeof fit>>[] = [];
   for (const seed of SEEDS) runs.push(await fit(method, seed));
   const pick = (k: 'wall' | 'loss' | 'fitted' | 'unseen') => median(runs.map((r) => r[k]));
   const best = [...runs].sort((a, b) => a.loss - b.loss)[1]!; // the median run by loss
