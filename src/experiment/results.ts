@@ -53,6 +53,14 @@ export class Results {
     return values.subarray(this.neuron * c.rows, (this.neuron + 1) * c.rows);
   }
 
+  /**
+   * d(trace of `name`)/d`theta` in `chunk` for this neuron, recorded when the population
+   * tracked sensitivities (`pop.trackSensitivities([...])`).
+   */
+  sensitivity(name: string, theta: string, chunk = 0): Float64Array {
+    return this.trace(`∂${name}/∂${theta}`, chunk);
+  }
+
   /** Times of the recorded rows in `chunk` (ms since the chunk began). */
   times(chunk = 0): Float64Array {
     return this.chunk(chunk).times;

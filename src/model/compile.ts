@@ -2,6 +2,7 @@ import { mathjs, type MathNode } from './mathjs.ts';
 import { Emitter } from './emit.ts';
 import { ModelDefinitionError } from './errors.ts';
 import { symbolsOf } from './parse.ts';
+import { partial } from './differentiate.ts';
 import type { Method, ModelSpec, OdeSpec } from './types.ts';
 
 /** What a kernel is specialised for. Kernels are cached per configuration. */
@@ -11,6 +12,11 @@ export interface KernelConfig {
   driven: { param: string; perNeuron: boolean }[];
   /** Variables written to the recording arrays: state, algebraic or parameter names. */
   record: string[];
+  /**
+   * Parameters θ to differentiate by: the kernel then also advances d(state)/dθ through
+   * the same discrete scheme (forward sensitivities) and records d(recorded)/dθ.
+   */
+  sensitivities?: string[];
 }
 
 /** The arrays a kernel reads and writes. Struct of arrays: one Float64Array of length N per variable. */
@@ -38,6 +44,10 @@ export interface KernelIO {
   /** One uniform [0, 1) generator per neuron, for models with random draws. */
   rng: (() => number)[] | null;
   onSpike: (neuron: number, time: number) => void;
+  /** With sensitivities: d(state k)/d(θ p) at index k * P + p, each of length N. Updated in place. */
+  sens?: Float64Array[];
+  /** With sensitivities: d(recorded r)/d(θ p) at index r * P + p, each `N * nRec`. */
+  recSens?: Float64Array[];
 }
 
 export type Kernel = (io: KernelIO) => void;
@@ -75,38 +85,100 @@ export function generateKernelSource(spec: ModelSpec, config: KernelConfig): str
     { emitter: prelude, invariant },
   );
 
+  const theta = config.sensitivities ?? [];
+  for (const p of theta) {
+    if (!spec.paramNames.includes(p)) throw new Error(`sensitivities: '${p}' is not a parameter of neuron '${spec.name}'`);
+    if (drivenIndex.has(p)) throw new Error(`sensitivities: parameter '${p}' is driven by an input; it has no single value to differentiate by`);
+  }
+  /** Tangents of the symbols in scope, one JavaScript expression per θ. */
+  let tan = new Map<string, string[]>();
+  const partials = new Map<MathNode, Map<string, MathNode>>();
+  const partialOf = (node: MathNode, s: string): MathNode => {
+    let bySymbol = partials.get(node);
+    if (!bySymbol) partials.set(node, (bySymbol = new Map()));
+    let d = bySymbol.get(s);
+    if (!d) {
+      try {
+        d = partial(node, s);
+      } catch (err) {
+        throw new ModelDefinitionError(spec.name, `'${node.toString()}'`, `no derivative with respect to '${s}': ${(err as Error).message}`, s);
+      }
+      bySymbol.set(s, d);
+    }
+    return d;
+  };
+  /** The directional derivative of `node` along each θ: chain rule over every symbol it reads. */
+  const tangentOf = (node: MathNode): string[] => {
+    const symbols = [...symbolsOf(node)];
+    return theta.map((p, pi) => {
+      const terms: string[] = [];
+      for (const s of symbols) {
+        const t = tan.get(s);
+        if (t ? t[pi] === '0' : s !== p) continue;
+        const d = em.expr(partialOf(node, s));
+        if (d === '0') continue;
+        terms.push(t ? `${d} * ${t[pi]}` : d);
+      }
+      return terms.length === 0 ? '0' : em.code(`(${terms.join(' + ')})`);
+    });
+  };
+  const T = (k: number, p: number) => `T${k}_${p}`;
+
   const algebraicDeps = algebraicClosure(spec);
   const baseEnv = new Map<string, string>();
   for (const p of spec.paramNames) baseEnv.set(p, jsName(p));
   for (const r of spec.randoms) baseEnv.set(r.symbol, r.symbol);
   baseEnv.set('dt', 'dt');
 
-  /** Evaluates the needed algebraic definitions and the slopes at the state held in `stateJs`. */
-  const stage = (stateJs: Map<string, string>, tJs: string, extra: MathNode[] = []): Map<string, string> => {
+  /** Slopes and their tangents at one stage. */
+  interface Stage {
+    slopes: Map<string, string>;
+    dslopes: Map<string, string[]>;
+  }
+  /**
+   * Evaluates the needed algebraic definitions and the slopes at the state held in
+   * `stateJs`, and with sensitivities their tangents given the state's tangents `tanJs`.
+   */
+  const stage = (stateJs: Map<string, string>, tanJs: Map<string, string[]>, tJs: string, extra: MathNode[] = []): Stage => {
     env = new Map(baseEnv);
     for (const [k, v] of stateJs) env.set(k, v);
     env.set('t', tJs);
+    tan = new Map(tanJs);
     const needed = neededAlgebraics([...odes.map((o) => o.rhs), ...extra], algebraicDeps);
-    for (const a of spec.algebraics) if (needed.has(a.name)) env.set(a.name, em.expr(a.expr));
+    for (const a of spec.algebraics) {
+      if (!needed.has(a.name)) continue;
+      env.set(a.name, em.expr(a.expr));
+      if (theta.length > 0) tan.set(a.name, tangentOf(a.expr));
+    }
     const slopes = new Map<string, string>();
-    for (const o of odes) slopes.set(o.name, em.expr(o.rhs));
-    return slopes;
+    const dslopes = new Map<string, string[]>();
+    for (const o of odes) {
+      slopes.set(o.name, em.expr(o.rhs));
+      if (theta.length > 0) dslopes.set(o.name, tangentOf(o.rhs));
+    }
+    return { slopes, dslopes };
   };
 
   const body: string[] = [];
   const stateNow = new Map(odes.map((o) => [o.name, jsName(o.name)]));
+  const tanNow = new Map(odes.map((o, k) => [o.name, theta.map((_, p) => T(k, p))]));
 
   // stage 1, at the state at the start of the step
   const recordNodes = config.record.filter((r) => spec.algebraics.some((a) => a.name === r)).map((r) => sym(r));
   const spikeNodes: MathNode[] = spec.spike ? [spec.spike.crossing?.g ?? spec.spike.condition] : [];
-  const k1 = stage(stateNow, 't', [...recordNodes, ...spikeNodes]);
+  const first = stage(stateNow, tanNow, 't', [...recordNodes, ...spikeNodes]);
+  const k1 = first.slopes;
   const env1 = env;
+  const tan1 = tan;
   const needsOld = spec.spike && spec.reset.length === 0; // upward crossing needs the old value
   const g0 = spec.spike && (needsOld || spec.spike.crossing) ? em.expr(spikeNodes[0]!) : undefined;
 
   if (config.record.length > 0) {
     em.raw('if (ph === 0) {');
-    config.record.forEach((r, k) => em.raw(`  R${k}[ri] = ${env1.get(r) ?? '0'};`));
+    config.record.forEach((r, k) => {
+      em.raw(`  R${k}[ri] = ${env1.get(r) ?? '0'};`);
+      theta.forEach((p, pi) => em.raw(`  RS${k}_${pi}[ri] = ${tan1.get(r)?.[pi] ?? (r === p ? '1' : '0')};`));
+    });
     em.raw('  ri++;');
     em.raw('}');
     em.raw('if (++ph === recEvery) ph = 0;');
@@ -115,47 +187,79 @@ export function generateKernelSource(spec: ModelSpec, config: KernelConfig): str
   // exponential scheme: slope and d(slope)/dx at the start of the step
   const expOdes = odes.filter((o) => (o.method ?? method) === 'exponential');
   const jac = new Map<string, string>();
-  for (const o of expOdes) jac.set(o.name, em.expr(selfDerivative(spec, o, algebraicDeps)));
+  const djac = new Map<string, string[]>();
+  for (const o of expOdes) {
+    const b = selfDerivative(spec, o, algebraicDeps);
+    jac.set(o.name, em.expr(b));
+    if (theta.length > 0) djac.set(o.name, tangentOf(b));
+  }
 
   const weights = STAGE_WEIGHTS[method];
-  const slopes = [k1];
+  const stages = [first];
   for (let k = 1; k < weights.c.length; k++) {
-    const prev = slopes[k - 1]!;
+    const prev = stages[k - 1]!;
     const staged = new Map<string, string>();
-    for (const o of odes) {
-      staged.set(o.name, em.bind(`_s${k}_${o.name}`, `${jsName(o.name)} + ${weights.a[k - 1]} * dt * ${prev.get(o.name)}`));
-    }
-    slopes.push(stage(staged, `t + ${weights.c[k]} * dt`));
+    const stagedTan = new Map<string, string[]>();
+    odes.forEach((o, ko) => {
+      staged.set(o.name, em.bind(`_s${k}_${o.name}`, `${jsName(o.name)} + ${weights.a[k - 1]} * dt * ${prev.slopes.get(o.name)}`));
+      stagedTan.set(o.name, theta.map((_, p) => em.bind(`_ts${k}_${ko}_${p}`, `${T(ko, p)} + ${weights.a[k - 1]} * dt * ${prev.dslopes.get(o.name)![p]}`)));
+    });
+    stages.push(stage(staged, stagedTan, `t + ${weights.c[k]} * dt`));
   }
 
   const next = new Map<string, string>();
-  for (const o of odes) {
+  const nextTan = new Map<string, string[]>();
+  odes.forEach((o, ko) => {
     const x = jsName(o.name);
     let update: string;
+    let updateTan: (p: number) => string;
     if ((o.method ?? method) === 'exponential') {
       const f = k1.get(o.name)!;
       const b = jac.get(o.name)!;
       // x + f * (e^{b dt} - 1) / b: exact when f is linear in x (gating variables)
-      update = `${x} + ${f} * (${b} === 0 ? dt : Math.expm1(${b} * dt) / ${b})`;
+      const phi = em.code(`(${b} === 0 ? dt : Math.expm1(${b} * dt) / ${b})`);
+      update = `${x} + ${f} * ${phi}`;
+      // d phi / d b, by its series where the closed form cancels
+      const dphi = theta.length > 0
+        ? em.code(`(Math.abs(${b} * dt) < 1e-4 ? dt * dt * (0.5 + ${b} * dt / 3) : (dt * Math.exp(${b} * dt) * ${b} - Math.expm1(${b} * dt)) / (${b} * ${b}))`)
+        : '';
+      updateTan = (p) => `${T(ko, p)} + ${first.dslopes.get(o.name)![p]} * ${phi} + ${f} * ${dphi} * ${djac.get(o.name)![p]}`;
     } else if (method === 'euler' || method === 'exponential') {
       update = `${x} + dt * ${k1.get(o.name)}`;
+      updateTan = (p) => `${T(ko, p)} + dt * ${first.dslopes.get(o.name)![p]}`;
     } else {
-      const terms = weights.b.map((w, k) => (w === 0 ? '' : `${w} * ${slopes[k]!.get(o.name)}`)).filter(Boolean);
-      update = `${x} + dt * (${terms.join(' + ')})`;
+      const combine = (pick: (st: Stage) => string) =>
+        weights.b.map((w, k) => (w === 0 ? '' : `${w} * ${pick(stages[k]!)}`)).filter(Boolean).join(' + ');
+      update = `${x} + dt * (${combine((st) => st.slopes.get(o.name)!)})`;
+      updateTan = (p) => `${T(ko, p)} + dt * (${combine((st) => st.dslopes.get(o.name)![p]!)})`;
     }
     next.set(o.name, em.bind(`n_${o.name}`, update, 'let'));
-  }
+    nextTan.set(o.name, theta.map((_, p) => em.bind(`n${T(ko, p)}`, updateTan(p), 'let')));
+  });
 
-  // bounds from the `min`/`max` flags
+  // bounds from the `min`/`max` flags; a clamped variable's tangent is the bound's
   env = new Map(baseEnv);
-  for (const o of odes) {
-    if (o.min) em.raw(`if (n_${o.name} < ${em.expr(o.min)}) n_${o.name} = ${em.expr(o.min)};`);
-    if (o.max) em.raw(`if (n_${o.name} > ${em.expr(o.max)}) n_${o.name} = ${em.expr(o.max)};`);
+  tan = new Map();
+  odes.forEach((o, ko) => {
+    for (const [bound, cmp] of [[o.min, '<'], [o.max, '>']] as const) {
+      if (!bound) continue;
+      const value = em.expr(bound);
+      const dbound = tangentOf(bound);
+      em.raw(`if (n_${o.name} ${cmp} ${value}) { n_${o.name} = ${value};${theta.map((_, p) => ` n${T(ko, p)} = ${dbound[p]};`).join('')} }`);
+    }
+  });
+
+  if (spec.spike) {
+    emitSpike(spec, em, next, nextTan, baseEnv, g0, algebraicDeps, (e, t) => {
+      env = e;
+      tan = t;
+    }, tangentOf);
   }
 
-  if (spec.spike) emitSpike(spec, em, next, baseEnv, g0, algebraicDeps, (e) => (env = e));
-
-  for (const o of odes) em.raw(`${jsName(o.name)} = n_${o.name};`);
+  odes.forEach((o, ko) => {
+    em.raw(`${jsName(o.name)} = n_${o.name};`);
+    theta.forEach((_, p) => em.raw(`${T(ko, p)} = n${T(ko, p)};`));
+  });
   body.push(...em.lines);
 
   const head: string[] = [
@@ -165,9 +269,12 @@ export function generateKernelSource(spec: ModelSpec, config: KernelConfig): str
     ...spec.paramNames.map((p, k) => (drivenIndex.has(p) ? '' : `const P_${p} = io.params[${k}];`)).filter(Boolean),
     ...config.driven.map((d, k) => `const D${k} = io.driven[${k}];`),
     ...config.record.map((_, k) => `const R${k} = io.rec[${k}];`),
+    ...odes.flatMap((_, k) => theta.map((_, p) => `const SS${k}_${p} = io.sens[${k * theta.length + p}];`)),
+    ...config.record.flatMap((_, r) => theta.map((_, p) => `const RS${r}_${p} = io.recSens[${r * theta.length + p}];`)),
   ];
   const perNeuron: string[] = [
     ...odes.map((o) => `let ${jsName(o.name)} = S_${o.name}[i];`),
+    ...odes.flatMap((_, k) => theta.map((_, p) => `let ${T(k, p)} = SS${k}_${p}[i];`)),
     ...spec.paramNames.filter((p) => !drivenIndex.has(p)).map((p) => `const ${jsName(p)} = P_${p}[i];`),
     'let tl = TL[i];',
     spec.randoms.length > 0 ? 'const rnd = RNG[i];' : '',
@@ -193,6 +300,7 @@ export function generateKernelSource(spec: ModelSpec, config: KernelConfig): str
     ...body,
     '  }',
     ...odes.map((o) => `  S_${o.name}[i] = ${jsName(o.name)};`),
+    ...odes.flatMap((_, k) => theta.map((_, p) => `  SS${k}_${p}[i] = ${T(k, p)};`)),
     '  TL[i] = tl;',
     '}',
   ].join('\n');
@@ -202,10 +310,12 @@ function emitSpike(
   spec: ModelSpec,
   em: Emitter,
   next: Map<string, string>,
+  nextTan: Map<string, string[]>,
   baseEnv: Map<string, string>,
   g0: string | undefined,
   algebraicDeps: Map<string, Set<string>>,
-  setEnv: (env: Map<string, string>) => void,
+  setScope: (env: Map<string, string>, tan: Map<string, string[]>) => void,
+  tangentOf: (node: MathNode) => string[],
 ): void {
   const spike = spec.spike!;
   const held = spike.variable && !spec.odes.find((o) => o.name === spike.variable)?.unlessRefractory ? spike.variable : undefined;
@@ -213,7 +323,11 @@ function emitSpike(
   if (spec.refractory) {
     const refr = em.expr(spec.refractory); // parameters only: hoisted out of the step loop
     em.raw(`if (t < tl + ${refr}) {`);
-    if (held) em.raw(`  n_${held} = ${jsName(held)};`);
+    if (held) {
+      em.raw(`  n_${held} = ${jsName(held)};`);
+      // the new tangent nT<k>_<p> keeps the old one, T<k>_<p>
+      nextTan.get(held)!.forEach((nt) => em.raw(`  ${nt} = ${nt.slice(1)};`));
+    }
     em.raw('} else {');
   } else {
     em.raw('{');
@@ -222,7 +336,7 @@ function emitSpike(
   const env = new Map(baseEnv);
   for (const [k, v] of next) env.set(k, v);
   env.set('t', '(t + dt)');
-  setEnv(env);
+  setScope(env, new Map(nextTan));
   const node = spike.crossing?.g ?? spike.condition;
   const needed = neededAlgebraics([node], algebraicDeps);
   for (const a of spec.algebraics) if (needed.has(a.name)) env.set(a.name, em.expr(a.expr));
@@ -244,7 +358,11 @@ function emitSpike(
   for (const r of spec.reset) {
     // statements run in order: nothing computed before an assignment may be reused after it
     em.clearMemo();
-    em.raw(`    n_${r.target} = ${em.expr(r.expr)};`);
+    const value = em.expr(r.expr);
+    // the reset's own derivative (u = u + d gives du/dd += 1); the spike time is taken as fixed
+    const dvalue = tangentOf(r.expr);
+    em.raw(`    n_${r.target} = ${value};`);
+    nextTan.get(r.target)!.forEach((nt, p) => em.raw(`    ${nt} = ${dvalue[p]};`));
   }
   em.raw('  }');
   em.raw('}');
@@ -271,6 +389,24 @@ export function compileKernel(spec: ModelSpec, config: KernelConfig): Kernel {
 
 export function compileInit(spec: ModelSpec): InitKernel {
   return new Function('N', 'P', 'S', generateInitSource(spec)) as InitKernel;
+}
+
+/** Sets d(initial state)/dθ: the derivative of each `init` expression by each θ. */
+export type InitTangentKernel = (N: number, params: Float64Array[], sens: Float64Array[]) => void;
+
+export function compileInitTangents(spec: ModelSpec, theta: string[]): InitTangentKernel {
+  const em = new Emitter((s) => jsName(s), '_i', '  ');
+  spec.odes.forEach((o, k) =>
+    theta.forEach((p, pi) => em.raw(`SS[${k * theta.length + pi}][i] = ${em.expr(partial(o.init, p))};`)),
+  );
+  const source = [
+    '"use strict";',
+    'for (let i = 0; i < N; i++) {',
+    ...spec.paramNames.map((p, k) => `  const ${jsName(p)} = P[${k}][i];`),
+    ...em.lines,
+    '}',
+  ].join('\n');
+  return new Function('N', 'P', 'SS', source) as InitTangentKernel;
 }
 
 function sym(name: string): MathNode {

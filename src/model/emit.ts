@@ -54,6 +54,11 @@ export class Emitter {
     return name;
   }
 
+  /** A temporary for a piece of JavaScript built by the caller (shared like any other). */
+  code(js: string): string {
+    return this.temp(js);
+  }
+
   raw(line: string): void {
     this.lines.push(this.indent + line);
   }
@@ -96,6 +101,8 @@ export class Emitter {
   }
 
   private operator(op: M.OperatorNode): string {
+    const folded = constantValue(op);
+    if (folded !== undefined) return literal(folded);
     const args = op.args.map((a) => this.expr(a));
     switch (op.fn) {
       case 'unaryMinus':
@@ -117,10 +124,8 @@ export class Emitter {
 
   /** Small integer powers as products: `v^2` is `v*v`, far cheaper than Math.pow. */
   private power(base: string, exponentNode: MathNode, exponent: string): string {
-    let e = exponentNode;
-    while (e.type === 'ParenthesisNode') e = (e as M.ParenthesisNode).content;
-    if (e.type === 'ConstantNode' && typeof (e as M.ConstantNode).value === 'number') {
-      const k = (e as M.ConstantNode).value as number;
+    const k = constantValue(exponentNode);
+    if (k !== undefined) {
       if (k === 0.5) return this.temp(`Math.sqrt(${base})`);
       if (Number.isInteger(k) && k >= 1 && k <= 8) {
         let result = base;
@@ -234,4 +239,43 @@ function affine(node: MathNode): { symbol?: string; a: number; b: number } | nul
     }
   }
   return null;
+}
+
+/**
+ * The value of an expression made of numeric constants only (derivatives are full of
+ * `x ^ (3 - 1)` and `0 * y`-free constant arithmetic), so it is computed once, here.
+ */
+function constantValue(node: MathNode): number | undefined {
+  switch (node.type) {
+    case 'ConstantNode': {
+      const v = (node as M.ConstantNode).value as unknown;
+      return typeof v === 'number' ? v : undefined;
+    }
+    case 'ParenthesisNode':
+      return constantValue((node as M.ParenthesisNode).content);
+    case 'OperatorNode': {
+      const op = node as M.OperatorNode;
+      const args = op.args.map(constantValue);
+      if (args.some((a) => a === undefined)) return undefined;
+      const v = args as number[];
+      switch (op.fn) {
+        case 'add':
+          return v.reduce((a, b) => a + b);
+        case 'subtract':
+          return v[0]! - v[1]!;
+        case 'multiply':
+          return v.reduce((a, b) => a * b);
+        case 'divide':
+          return v[0]! / v[1]!;
+        case 'unaryMinus':
+          return -v[0]!;
+        case 'unaryPlus':
+          return v[0]!;
+        case 'pow':
+          return Math.pow(v[0]!, v[1]!);
+      }
+      return undefined;
+    }
+  }
+  return undefined;
 }

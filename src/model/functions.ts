@@ -21,6 +21,8 @@ export const BUILTIN_FUNCTIONS: Record<string, { arity: number | 'any'; js: (arg
   sinh: { arity: 1, js: ([a]) => `Math.sinh(${a})` },
   cosh: { arity: 1, js: ([a]) => `Math.cosh(${a})` },
   tanh: { arity: 1, js: ([a]) => `Math.tanh(${a})` },
+  /** Appears in mathjs's derivative of tanh. */
+  sech: { arity: 1, js: ([a]) => `(1 / Math.cosh(${a}))` },
   floor: { arity: 1, js: ([a]) => `Math.floor(${a})` },
   ceil: { arity: 1, js: ([a]) => `Math.ceil(${a})` },
   round: { arity: 1, js: ([a]) => `Math.round(${a})` },

@@ -1,4 +1,4 @@
-import { compileInit, compileKernel, type InitKernel, type Kernel, type KernelConfig } from './compile.ts';
+import { compileInit, compileInitTangents, compileKernel, type InitKernel, type InitTangentKernel, type Kernel, type KernelConfig } from './compile.ts';
 import { parseDefinition } from './parse.ts';
 import type { Method, ModelSpec, NeuronDefinition } from './types.ts';
 
@@ -64,6 +64,19 @@ export class NeuronModel {
 
   initializer(): InitKernel {
     return (this.initKernel ??= compileInit(this.spec));
+  }
+
+  private initTangents = new Map<string, InitTangentKernel>();
+
+  /** Sets d(initial state)/dθ for the parameters θ. */
+  initialTangents(theta: string[]): InitTangentKernel {
+    const key = theta.join(',');
+    let k = this.initTangents.get(key);
+    if (!k) {
+      k = compileInitTangents(this.spec, theta);
+      this.initTangents.set(key, k);
+    }
+    return k;
   }
 }
 

@@ -118,7 +118,9 @@ export class Monitor {
     if (keep.length === 0) return;
     const N = this.population.size;
     const values = new Map<string, Float64Array>();
-    for (const v of this.variables) {
+    // the variables, and their sensitivities when the population tracks them
+    const keys = [...segment.values.keys()].filter((key) => this.variables.some((v) => key === v || key.startsWith(`∂${v}/∂`)));
+    for (const v of keys) {
       const src = segment.values.get(v)!;
       const dst = new Float64Array(N * keep.length);
       if (keep.length === segment.rows) dst.set(src);
@@ -146,7 +148,9 @@ export class Monitor {
     const N = this.population.size;
     const rows = c.segments.reduce((n, s) => n + s.rows, 0);
     const values = new Map<string, Float64Array>();
-    for (const v of this.variables) {
+    const keys = c.segments.length > 0 ? [...c.segments[0]!.values.keys()] : this.variables;
+    for (const v of keys) {
+      if (c.segments.some((seg) => !seg.values.has(v))) continue; // tracked only in part of the chunk
       const out = new Float64Array(N * rows);
       let offset = 0;
       for (const seg of c.segments) {

@@ -33,6 +33,9 @@ export class Population {
   private readonly lastSpike: Float64Array;
   private rng: Uniform[];
   private readonly monitors = new Set<Monitor>();
+  /** Parameters whose forward sensitivities are tracked, and d(state k)/d(θ p) at k * P + p. */
+  private sensParams: string[] = [];
+  private sens: Float64Array[] = [];
   /** Initial values that replace the model's init expressions (fitted initial values). */
   private readonly initialOverrides = new Map<number, Float64Array>();
 
@@ -96,6 +99,34 @@ export class Population {
     if (input) this.inputs.set(param, input);
     else this.inputs.delete(param);
     return this;
+  }
+
+  /**
+   * Tracks d(state)/dθ for the parameters θ through every step (exact derivatives of the
+   * discrete simulation), so that monitors record d(variable)/dθ beside each variable
+   * (`∂v/∂gNa`). Starts from the derivatives of the initial values; `[]` turns it off.
+   */
+  trackSensitivities(theta: string[]): this {
+    for (const p of theta) {
+      if (!this.model.spec.paramNames.includes(p)) throw new Error(`sensitivities: '${p}' is not a parameter of neuron '${this.model.name}'`);
+    }
+    this.sensParams = [...theta];
+    this.sens = this.model.spec.odes.flatMap(() => theta.map(() => new Float64Array(this.size)));
+    this.resetTangents();
+    return this;
+  }
+
+  /** The parameters whose sensitivities are tracked. */
+  get sensitivities(): readonly string[] {
+    return this.sensParams;
+  }
+
+  /** d(state variable)/dθ for each neuron (a copy). */
+  getSensitivity(variable: string, theta: string): Float64Array {
+    const k = this.model.spec.odes.findIndex((o) => o.name === variable);
+    const p = this.sensParams.indexOf(theta);
+    if (k < 0 || p < 0) throw new Error(`no sensitivity of '${variable}' to '${theta}' is tracked (tracking: ${this.sensParams.join(', ') || 'none'})`);
+    return this.sens[k * this.sensParams.length + p]!.slice();
   }
 
   /** Makes the current parameter values the ones `reset({ parameters: true })` returns to. */
@@ -197,7 +228,9 @@ export class Population {
       method: this.method,
       driven: driven.map((d) => ({ param: d.param, perNeuron: d.input.perNeuron })),
       record: nRec > 0 ? record : [],
+      sensitivities: this.sensParams,
     };
+    const P = this.sensParams.length;
     const t0 = this.t;
     const drivenArrays = driven.map(({ input }) => {
       const out = new Float64Array(input.perNeuron ? N * steps : steps);
@@ -205,6 +238,7 @@ export class Population {
       return out;
     });
     const rec = config.record.map(() => new Float64Array(N * nRec));
+    const recSens = config.record.flatMap(() => this.sensParams.map(() => new Float64Array(N * nRec)));
     const spiking = [...this.monitors].filter((m) => m.recordSpikes && m.isRecording);
     const io: KernelIO = {
       N,
@@ -221,6 +255,8 @@ export class Population {
       lastSpike: this.lastSpike,
       rng: spec.randoms.length > 0 ? this.rng : null,
       onSpike: spiking.length === 0 ? () => {} : (i, t) => spiking.forEach((m) => m.receiveSpike(i, t)),
+      sens: this.sens,
+      recSens,
     };
     this.model.kernel(config)(io);
     if (nRec > 0) {
@@ -228,7 +264,10 @@ export class Population {
         firstStep: this.stepCount + first,
         every,
         rows: nRec,
-        values: new Map(config.record.map((name, k) => [name, rec[k]!])),
+        values: new Map([
+          ...config.record.map((name, k) => [name, rec[k]!] as const),
+          ...config.record.flatMap((name, k) => this.sensParams.map((p, j) => [sensitivityKey(name, p), recSens[k * P + j]!] as const)),
+        ]),
       };
       for (const m of recording) m.receive(segment);
     }
@@ -241,6 +280,15 @@ export class Population {
     this.model.initializer()(this.size, this.params, this.state);
     for (const [k, values] of this.initialOverrides) this.state[k]!.set(values);
     this.lastSpike.fill(-Infinity);
+    this.resetTangents();
+  }
+
+  private resetTangents(): void {
+    if (this.sensParams.length === 0) return;
+    this.model.initialTangents(this.sensParams)(this.size, this.params, this.sens);
+    const P = this.sensParams.length;
+    // an overridden initial value is a constant: no derivative
+    for (const k of this.initialOverrides.keys()) for (let p = 0; p < P; p++) this.sens[k * P + p]!.fill(0);
   }
 
   private arrayOf(name: string): Float64Array {
@@ -257,4 +305,9 @@ export class Population {
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
   return a;
+}
+
+/** The name under which monitors keep d(variable)/dθ. */
+export function sensitivityKey(variable: string, theta: string): string {
+  return `∂${variable}/∂${theta}`;
 }
