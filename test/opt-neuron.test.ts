@@ -46,7 +46,7 @@ describe('OptNeuron: bad input is reported before any simulation', () => {
     ['non-finite bound', { variablesBounds: { tau_m: [5, Infinity] } }, /variablesBounds.tau_m: bounds \[5, Infinity\] must be finite/],
     ['unknown name', { variablesBounds: { tau_m: [5, 30], tau_x: 3 } }, /'tau_x' is not a parameter or state variable of neuron 'lif'/],
     ['nothing fitted', { variablesBounds: { tau_m: 5 } }, /nothing to fit/],
-    ['unknown method', { method: 'cmaes' }, /unknown method 'cmaes' \(available: tpe, random\)/],
+    ['unknown method', { method: 'cmaes' }, /unknown method 'cmaes' \(available: tpe, random, adam, sgd, rmsprop, lbfgs, lm, tpe\+adam/],
     ['bad expression', { variablesBounds: { tau_m: [5, 30], R: 'tau_m + zz' } }, /'zz' in 'tau_m \+ zz' is not an entry/],
     ['cycle', { variablesBounds: { tau_m: [5, 30], R: 'EL + 1', EL: 'R - 1' } }, /expressions form a cycle/],
     ['bad repetitions', { numRepLoss: 0 }, /numRepLoss must be an integer >= 1/],
@@ -119,7 +119,7 @@ describe('OptNeuron', () => {
   it('a loss may be a number, an array (summed) or a tfjs-like scalar', async () => {
     const values: number[] = [];
     const run = async (getLoss: (r: Results) => unknown) => {
-      const fit = await new OptNeuron<number>({ ...base(), targetNeuronModel: undefined, resultsSoll: 0, getLoss: getLoss as never }).run({ maxEvals: 3 });
+      const fit = await new OptNeuron<number>({ ...(base() as unknown as OptNeuronOptions<number>), targetNeuronModel: undefined, resultsSoll: 0, getLoss: getLoss as never }).run({ maxEvals: 3 });
       values.push(fit.history[0]!.loss);
     };
     await run(() => 3);

@@ -7,6 +7,9 @@ import { uniform, validateSpace, type Point, type Space } from '../search/space.
 import type { Sampler } from '../search/sampler.ts';
 import { Variables, type VariablesBounds } from './variables.ts';
 import { readResultsFile, writeResultsFile, type Evaluation, type ResultsFile } from './results-file.ts';
+import { GRADIENT_METHODS, runGradient, startingPoints, type GradientMethod, type ResidualSpec } from '../gradient/driver.ts';
+import type { Callback } from '../gradient/callbacks.ts';
+import type { Transform } from '../gradient/transforms.ts';
 
 /** What a loss may return: a number, numbers to add up, or a tfjs scalar. */
 export type LossValue = number | readonly number[] | { dataSync(): ArrayLike<number> };
@@ -34,8 +37,28 @@ export interface OptNeuronOptions<Soll = unknown> {
   timeStep?: number;
   /** Repetitions per loss with different noise; the loss is their mean, its SD is reported. Default 1. */
   numRepLoss?: number;
-  /** Search method: 'tpe' (default) or 'random'. */
+  /**
+   * 'tpe' (default) or 'random' (black-box search); 'adam', 'sgd', 'rmsprop', 'lbfgs',
+   * 'lm' (gradient fitting with exact sensitivities); 'tpe+adam' (or tpe+lbfgs, ...):
+   * search for `maxEvals`, then refine the best points by gradient.
+   */
   method?: string;
+  /** Gradient steps (iterations of L-BFGS / LM). Default 100. */
+  iterations?: number;
+  /** Step size of Adam/SGD/RMSProp in the transformed (unconstrained) parameters. Default 0.05. */
+  learningRate?: number;
+  /** Per-parameter learning rates. */
+  learningRates?: Record<string, number>;
+  /** Starts of gradient fitting, run as one batch (Adam/SGD/RMSProp). Default 1 (3 after a search). */
+  starts?: number;
+  /** Where gradient fitting starts (default: the middle of the bounds; further starts drawn inside them). */
+  initialParams?: Record<string, number>;
+  /** Transforms other than sigmoid-for-bounds, by parameter (log, custom, ...). */
+  transforms?: Record<string, Transform>;
+  /** Called after each gradient step; one returning true stops the fit. */
+  callbacks?: Callback[];
+  /** Trace residuals for method 'lm': weight * (trace - target) per sample. */
+  residuals?: (ist: Results, soll: Soll) => ResidualSpec[];
   /** A search space for (some of) the fitted variables instead of uniform bounds. */
   fvSpace?: Space;
   /** Variables every run records, in addition to what the experiment records. */
@@ -50,8 +73,8 @@ export interface OptNeuronOptions<Soll = unknown> {
 }
 
 export interface RunOptions {
-  /** Total evaluations (resumed ones included). */
-  maxEvals: number;
+  /** Total evaluations of a search (resumed ones included). Not needed by gradient methods alone. */
+  maxEvals?: number;
   /** JSON written after every round, so an interrupted fit keeps what it evaluated. */
   resultsFile?: string;
   /** Continue from `resultsFile`. */
@@ -67,6 +90,8 @@ export interface FitResult {
   method: string;
   seed: number;
   evaluations: number;
+  /** Gradient steps taken (0 for a search alone). */
+  iterations: number;
   history: Evaluation[];
   /** The experiment run with the best parameters. */
   results: Results;
@@ -100,7 +125,12 @@ export class OptNeuron<Soll = unknown> {
     this.experiment = o.experiment instanceof Experiment ? o.experiment : instantiate(o.experiment);
     this.variables = new Variables(o.variablesBounds, o.neuronModel);
     this.method = o.method ?? 'tpe';
-    if (!samplers[this.method]) throw new Error(`OptNeuron: unknown method '${this.method}' (available: ${Object.keys(samplers).join(', ')})`);
+    const [search, refine] = splitMethod(this.method);
+    if ((search && !samplers[search]) || (refine && !GRADIENT_METHODS.includes(refine as GradientMethod)) || (!search && !refine)) {
+      const known = [...Object.keys(samplers), ...GRADIENT_METHODS, ...GRADIENT_METHODS.map((g) => `tpe+${g}`)];
+      throw new Error(`OptNeuron: unknown method '${this.method}' (available: ${known.join(', ')})`);
+    }
+    if (o.learningRate !== undefined && !(o.learningRate > 0)) throw new Error(`OptNeuron: learningRate must be > 0, got ${o.learningRate}`);
     this.seed = o.seed ?? 0;
     this.timeStep = o.timeStep ?? 0.1;
     if (!(this.timeStep > 0)) throw new Error(`OptNeuron: timeStep must be > 0 ms, got ${this.timeStep}`);
@@ -123,7 +153,9 @@ export class OptNeuron<Soll = unknown> {
 
   /** Runs the search for `maxEvals` evaluations and returns the best parameters with their results. */
   async run(r: RunOptions): Promise<FitResult> {
-    if (!Number.isInteger(r.maxEvals) || r.maxEvals < 1) throw new Error(`OptNeuron.run: maxEvals must be an integer >= 1, got ${r.maxEvals}`);
+    const [search, refine] = splitMethod(this.method);
+    const maxEvals = search ? (r.maxEvals ?? NaN) : 0;
+    if (search && (!Number.isInteger(maxEvals) || maxEvals < 1)) throw new Error(`OptNeuron.run: maxEvals must be an integer >= 1, got ${r.maxEvals}`);
     if (r.resume && !r.resultsFile) throw new Error('OptNeuron.run: resume needs a resultsFile');
     const o = this.options;
     const history: Evaluation[] = [];
@@ -132,10 +164,10 @@ export class OptNeuron<Soll = unknown> {
       const previous = readResultsFile(r.resultsFile!);
       this.checkResumable(previous);
       history.push(...previous.history);
-      sampler = samplers[this.method]!(this.space, { seed: `${this.seed}/resumed-at-${history.length}` });
+      sampler = samplers[search ?? 'random']!(this.space, { seed: `${this.seed}/resumed-at-${history.length}` });
       if (history.length > 0) sampler.tell(history.map((h) => this.fittedPart(h.params)), history.map((h) => h.loss));
     } else {
-      sampler = samplers[this.method]!(this.space, { seed: this.seed });
+      sampler = samplers[search ?? 'random']!(this.space, { seed: this.seed });
     }
 
     const target = await this.target();
@@ -144,16 +176,52 @@ export class OptNeuron<Soll = unknown> {
       if (r.resultsFile) writeResultsFile(r.resultsFile, this.fileContents(status, history, extra));
     };
     save('running');
-    while (history.length < r.maxEvals) {
-      const n = Math.min(batchSize, r.maxEvals - history.length);
+    while (search && history.length < maxEvals) {
+      const n = Math.min(batchSize, maxEvals - history.length);
       const points = sampler.ask(n);
       const evaluations = await this.evaluate(points, target);
       sampler.tell(points, evaluations.map((e) => e.loss));
       history.push(...evaluations);
       save('running');
       const best = bestOf(history);
-      r.onProgress?.({ evaluations: history.length, maxEvals: r.maxEvals, bestLoss: best?.loss ?? NaN });
-      if (o.verbose) process.stderr.write(`opt_neuron: ${history.length}/${r.maxEvals} evaluations, best loss ${best ? best.loss.toPrecision(5) : 'none yet'}\n`);
+      r.onProgress?.({ evaluations: history.length, maxEvals, bestLoss: best?.loss ?? NaN });
+      if (o.verbose) process.stderr.write(`opt_neuron: ${history.length}/${maxEvals} evaluations, best loss ${best ? best.loss.toPrecision(5) : 'none yet'}\n`);
+    }
+
+    let iterations = 0;
+    if (refine) {
+      // gradient refinement from the best distinct points of the search, or from the given start
+      const searched = [...history].filter((h) => Number.isFinite(h.loss)).sort((a, b) => a.loss - b.loss);
+      const starts = o.starts ?? (search ? 3 : 1);
+      const given = searched.length > 0 ? searched.slice(0, starts).map((h) => this.fittedPart(h.params)) : o.initialParams ? [o.initialParams] : [];
+      const total = o.iterations ?? 100;
+      const outcome = await runGradient<Soll>(
+        {
+          variables: this.variables,
+          simulate: (points, reps, theta) => this.simulate(o.neuronModel, points, reps, theta),
+          reps: this.numRepLoss,
+          soll: (rep) => (target.kind === 'model' ? (target.results.forNeuron(rep) as Soll) : target.soll),
+          getLoss: o.getLoss as (ist: Results, soll: Soll) => unknown,
+          residuals: o.residuals,
+          record: (evaluations, iteration) => {
+            history.push(...evaluations);
+            iterations = Math.max(iterations, iteration + 1);
+            save('running', { iterations });
+            const best = bestOf(history);
+            r.onProgress?.({ evaluations: history.length, maxEvals: maxEvals + total * starts, bestLoss: best?.loss ?? NaN });
+          },
+        },
+        {
+          method: refine as GradientMethod,
+          iterations: total,
+          learningRate: o.learningRate ?? 0.05,
+          learningRates: o.learningRates,
+          transforms: o.transforms,
+          starts: startingPoints(this.variables, starts, given, this.seed),
+          callbacks: o.callbacks ?? [],
+        },
+      );
+      iterations = outcome.iterations;
     }
 
     const best = bestOf(history);
@@ -167,6 +235,7 @@ export class OptNeuron<Soll = unknown> {
     const bestResults = (await this.simulate(o.neuronModel, [this.fittedPart(best.params)], 1)).forNeuron(0);
     const targetResults = target.kind === 'model' ? target.results.forNeuron(0) : o.resultsSoll;
     save('done', {
+      iterations,
       bestRecordings: bestResults.toJSON(),
       targetRecordings: target.kind === 'model' ? target.results.forNeuron(0).toJSON() : undefined,
     });
@@ -177,6 +246,7 @@ export class OptNeuron<Soll = unknown> {
       method: this.method,
       seed: this.seed,
       evaluations: history.length,
+      iterations,
       history,
       results: bestResults,
       target: targetResults,
@@ -184,7 +254,7 @@ export class OptNeuron<Soll = unknown> {
   }
 
   /** Simulates the experiment for some points of the fitted variables, `reps` repetitions each, as one batch. */
-  async simulate(model: NeuronModel, points: Point[], reps: number): Promise<Results> {
+  async simulate(model: NeuronModel, points: Point[], reps: number, sensitivities: string[] = []): Promise<Results> {
     const v = this.variables;
     const N = points.length * reps;
     const pop = new Population(model, N, { dt: this.timeStep });
@@ -194,6 +264,7 @@ export class OptNeuron<Soll = unknown> {
     if (v.initialValues.length > 0) pop.setInitial(Object.fromEntries(v.initialValues.map((s) => [s, column(s)])));
     // repetition r of every point sees noise realisation r: comparisons between points are not blurred by noise
     pop.reseed(this.seed, Int32Array.from({ length: N }, (_, j) => j % reps));
+    if (sensitivities.length > 0) pop.trackSensitivities(sensitivities);
     pop.reset();
     return this.experiment.execute(pop, { record: this.options.record, recordingPeriod: this.options.recordingPeriod });
   }
@@ -278,6 +349,13 @@ export class OptNeuron<Soll = unknown> {
       ...extra,
     };
   }
+}
+
+/** 'tpe+adam' -> ['tpe', 'adam']; 'adam' -> [undefined, 'adam']; 'tpe' -> ['tpe', undefined]. */
+function splitMethod(method: string): [string | undefined, string | undefined] {
+  const [a, b] = method.split('+');
+  if (b !== undefined) return [a, b];
+  return GRADIENT_METHODS.includes(a as GradientMethod) ? [undefined, a] : [a, undefined];
 }
 
 type Target<Soll> = { kind: 'data'; soll: Soll } | { kind: 'model'; results: Results };

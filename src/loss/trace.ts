@@ -1,13 +1,39 @@
-/** Mean squared error between two equally long traces. */
-export function mse(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`mse: traces differ in length (${a.length} vs ${b.length})`);
-  if (a.length === 0) throw new Error('mse: empty traces');
-  let sum = 0;
-  for (let k = 0; k < a.length; k++) sum += (a[k]! - b[k]!) ** 2;
-  return sum / a.length;
+/** What the trace losses accept: plain arrays, or tfjs tensors under gradient fitting. */
+export type TraceLike = ArrayLike<number> | TensorLike;
+
+/** The part of a tfjs tensor the losses use, so this module does not load tfjs itself. */
+interface TensorLike {
+  sub(b: unknown): TensorLike;
+  square(): TensorLike;
+  mean(): TensorLike;
+  sqrt(): TensorLike;
+  shape: number[];
 }
 
-/** Root mean squared error between two equally long traces. */
-export function rmse(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  return Math.sqrt(mse(a, b));
+const isTensor = (x: unknown): x is TensorLike => typeof (x as TensorLike)?.sub === 'function' && Array.isArray((x as TensorLike).shape);
+
+/**
+ * Mean squared error between two equally long traces. With a tfjs tensor for either
+ * argument (gradient fitting) the result is a scalar tensor that carries the gradient.
+ */
+export function mse(a: ArrayLike<number>, b: ArrayLike<number>): number;
+export function mse(a: TraceLike, b: TraceLike): number | TensorLike;
+export function mse(a: TraceLike, b: TraceLike): number | TensorLike {
+  const la = isTensor(a) ? a.shape[0]! : a.length;
+  const lb = isTensor(b) ? b.shape[0]! : b.length;
+  if (la !== lb) throw new Error(`mse: traces differ in length (${la} vs ${lb})`);
+  if (la === 0) throw new Error('mse: empty traces');
+  if (isTensor(a)) return a.sub(isTensor(b) ? b : Float32Array.from(b)).square().mean();
+  if (isTensor(b)) return b.sub(Float32Array.from(a)).square().mean();
+  let sum = 0;
+  for (let k = 0; k < la; k++) sum += (a[k]! - b[k]!) ** 2;
+  return sum / la;
+}
+
+/** Root mean squared error between two equally long traces (tensors as for {@link mse}). */
+export function rmse(a: ArrayLike<number>, b: ArrayLike<number>): number;
+export function rmse(a: TraceLike, b: TraceLike): number | TensorLike;
+export function rmse(a: TraceLike, b: TraceLike): number | TensorLike {
+  const m = mse(a, b);
+  return typeof m === 'number' ? Math.sqrt(m) : m.sqrt();
 }

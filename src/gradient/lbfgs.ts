@@ -1,0 +1,360 @@
+/**
+ * Limited-memory BFGS with a strong-Wolfe line search, in float64.
+ *
+ * References: J. Nocedal & S. J. Wright, Numerical Optimization (2nd ed.), Algorithm 7.4
+ * (two-loop recursion) and Algorithms 3.5/3.6 (line search and zoom).
+ */
+
+/** A function value and its gradient at one point. */
+export interface FG {
+  /** Objective value. */
+  f: number;
+  /** Gradient, same length as the point. */
+  g: Float64Array;
+}
+
+/** What an iteration callback sees: the accepted point after each iteration (copies, safe to keep). */
+export interface IterationState {
+  /** 1 after the first accepted step. */
+  iteration: number;
+  /** Current point. */
+  x: Float64Array;
+  /** Objective at x. */
+  f: number;
+  /** Gradient at x. */
+  g: Float64Array;
+}
+
+/** Called after each iteration; returning true or 'stop' ends the optimisation. May be async. */
+export type IterationCallback = (state: IterationState) => boolean | 'stop' | void | Promise<boolean | 'stop' | void>;
+
+/** Options of {@link lbfgs}. */
+export interface LbfgsOptions {
+  /** Maximum number of accepted steps; default 100. */
+  maxIterations?: number;
+  /** Number of (s, y) pairs kept for the inverse-Hessian approximation; default 10. */
+  memory?: number;
+  /** Stop when max|g| <= this; default 1e-8. */
+  gradientTolerance?: number;
+  /**
+   * Stop when an iteration lowers f by less than this fraction of max(|f_prev|, |f|); default
+   * 1e-12. Relative rather than absolute so that the test does not depend on the units of
+   * the loss.
+   */
+  functionTolerance?: number;
+  /** Called after each iteration; return true (or 'stop') to stop. */
+  onIteration?: IterationCallback;
+}
+
+/** Outcome of {@link lbfgs}. */
+export interface LbfgsResult {
+  /** Best point found. */
+  x: Float64Array;
+  /** Objective at x. */
+  f: number;
+  /** Gradient at x. */
+  g: Float64Array;
+  /** Accepted steps. */
+  iterations: number;
+  /** Calls of fg, including the one at x0 and every line-search trial. */
+  evaluations: number;
+  /**
+   * Why it stopped: gradient or function tolerance met, iteration limit, the callback asked,
+   * or no step satisfying the Wolfe conditions could be found (usually: converged as far as
+   * rounding allows, or the gradient does not match f).
+   */
+  reason: 'gradient' | 'function' | 'max-iterations' | 'callback' | 'line-search';
+}
+
+/** Sufficient-decrease and curvature constants; c2 = 0.9 is the usual choice for quasi-Newton. */
+const C1 = 1e-4;
+const C2 = 0.9;
+/** Function evaluations one line search may spend before giving up. */
+const MAX_LINE_SEARCH_EVALUATIONS = 50;
+
+/** One evaluated point along the search direction. */
+interface Trial {
+  /** Step length. */
+  a: number;
+  f: number;
+  /** Directional derivative g·d at the trial point. */
+  d: number;
+  x: Float64Array;
+  g: Float64Array;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+function maxAbs(a: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
+  return m;
+}
+
+function allFinite(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
+  return true;
+}
+
+/** Minimiser of the cubic matching f and f' at p and q (N&W eq. 3.59); NaN when it has none. */
+function cubicMinimizer(p: Trial, q: Trial): number {
+  const d1 = p.d + q.d - (3 * (p.f - q.f)) / (p.a - q.a);
+  const disc = d1 * d1 - p.d * q.d;
+  if (!(disc >= 0)) return NaN;
+  const d2 = Math.sign(q.a - p.a) * Math.sqrt(disc);
+  return q.a - ((q.a - p.a) * (q.d + d2 - d1)) / (q.d - p.d + 2 * d2);
+}
+
+/** Minimiser of the parabola matching f and f' at p and f at q; NaN/±Infinity when degenerate. */
+function quadraticMinimizer(p: Trial, q: Trial): number {
+  const h = q.a - p.a;
+  return p.a - (p.d * h * h) / (2 * (q.f - p.f - p.d * h));
+}
+
+/**
+ * Searches along d from the current point for a step satisfying the strong Wolfe conditions.
+ * `phi(a)` evaluates x + a·d and returns null when f or g is not finite there; such steps are
+ * treated as too long. Returns the accepted trial, or null with the lowest trial seen.
+ */
+async function strongWolfe(
+  phi: (a: number) => Promise<Trial | null>,
+  start: Trial,
+  alpha0: number,
+): Promise<{ accepted: Trial | null; best: Trial | null }> {
+  const f0 = start.f;
+  const d0 = start.d;
+  let evaluations = 0;
+  let best: Trial | null = null;
+
+  const evaluate = async (a: number): Promise<Trial | null> => {
+    evaluations++;
+    const t = await phi(a);
+    if (t && t.f < f0 && (!best || t.f < best.f)) best = t;
+    return t;
+  };
+  const sufficientDecrease = (t: Trial) => t.f <= f0 + C1 * t.a * d0;
+  const curvature = (t: Trial) => Math.abs(t.d) <= -C2 * d0;
+
+  // Algorithm 3.6: shrink [lo, hi], which is known to contain acceptable steps.
+  const zoom = async (lo: Trial, hi: Trial): Promise<{ accepted: Trial | null; best: Trial | null }> => {
+    while (evaluations < MAX_LINE_SEARCH_EVALUATIONS) {
+      const left = Math.min(lo.a, hi.a);
+      const right = Math.max(lo.a, hi.a);
+      const width = right - left;
+      if (width <= Number.EPSILON * right) break;
+      // Interpolants are only trusted well inside the interval; otherwise the bracket could
+      // shrink by almost nothing per evaluation.
+      const inside = (a: number) => a >= left + 0.1 * width && a <= right - 0.1 * width;
+      let a = Number.isFinite(hi.f) ? cubicMinimizer(lo, hi) : NaN;
+      if (!inside(a)) a = Number.isFinite(hi.f) ? quadraticMinimizer(lo, hi) : NaN;
+      if (!inside(a)) a = 0.5 * (left + right);
+      const t = (await evaluate(a)) ?? { a, f: Infinity, d: NaN, x: start.x, g: start.g };
+      if (!sufficientDecrease(t) || t.f >= lo.f) {
+        hi = t;
+      } else {
+        if (curvature(t)) return { accepted: t, best };
+        if (t.d * (hi.a - lo.a) >= 0) hi = lo;
+        lo = t;
+      }
+    }
+    return { accepted: null, best };
+  };
+
+  // Algorithm 3.5: grow the step until the bracket [prev, a] must contain an acceptable step.
+  let prev = start;
+  let tooFar = Infinity; // shortest step known to give a non-finite f or g
+  let a = alpha0;
+  while (evaluations < MAX_LINE_SEARCH_EVALUATIONS) {
+    const t = await evaluate(a);
+    if (!t) {
+      tooFar = a;
+      a = prev.a + 0.5 * (a - prev.a);
+      if (a - prev.a <= Number.EPSILON * a) break;
+      continue;
+    }
+    if (!sufficientDecrease(t) || (prev.a > 0 && t.f >= prev.f)) return zoom(prev, t);
+    if (curvature(t)) return { accepted: t, best };
+    if (t.d >= 0) return zoom(t, prev);
+    // Extrapolate, with the cubic's guess held between 1.1 and 4 times the last increment so
+    // that the step neither stalls nor runs away.
+    const low = t.a + 1.1 * (t.a - prev.a);
+    const high = t.a + 4 * (t.a - prev.a);
+    let next = cubicMinimizer(prev, t);
+    next = Number.isFinite(next) ? Math.min(high, Math.max(low, next)) : high;
+    if (next >= tooFar) next = t.a + 0.5 * (tooFar - t.a);
+    prev = t;
+    a = next;
+  }
+  return { accepted: null, best };
+}
+
+/** L-BFGS two-loop recursion: d = −H·g with H built from the stored pairs. */
+function direction(g: Float64Array, S: Float64Array[], Y: Float64Array[], rho: number[]): Float64Array {
+  const q = Float64Array.from(g);
+  const k = S.length;
+  const alpha = new Float64Array(k);
+  for (let i = k - 1; i >= 0; i--) {
+    const s = S[i]!;
+    const y = Y[i]!;
+    alpha[i] = rho[i]! * dot(s, q);
+    for (let j = 0; j < q.length; j++) q[j] -= alpha[i]! * y[j]!;
+  }
+  if (k > 0) {
+    // Scale H0 by sᵀy/yᵀy so the first trial step α = 1 is usually acceptable (N&W eq. 7.20).
+    const s = S[k - 1]!;
+    const y = Y[k - 1]!;
+    const gamma = dot(s, y) / dot(y, y);
+    for (let j = 0; j < q.length; j++) q[j] *= gamma;
+  }
+  for (let i = 0; i < k; i++) {
+    const s = S[i]!;
+    const y = Y[i]!;
+    const beta = rho[i]! * dot(y, q);
+    for (let j = 0; j < q.length; j++) q[j] += s[j]! * (alpha[i]! - beta);
+  }
+  for (let j = 0; j < q.length; j++) q[j] = -q[j]!;
+  return q;
+}
+
+function optionInteger(name: string, v: number | undefined, fallback: number, min: number): number {
+  if (v === undefined) return fallback;
+  if (!Number.isInteger(v) || v < min) throw new Error(`lbfgs: ${name} must be an integer >= ${min}, got ${v}`);
+  return v;
+}
+
+function optionNonNegative(name: string, v: number | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!(v >= 0)) throw new Error(`lbfgs: ${name} must be >= 0, got ${v}`);
+  return v;
+}
+
+/**
+ * Minimises f with L-BFGS (two-loop recursion) and a line search that enforces the strong
+ * Wolfe conditions (c1 = 1e-4, c2 = 0.9; bracketing + zoom with cubic/quadratic interpolation
+ * as in Nocedal & Wright, Algorithms 3.5/3.6). fg may be async. A non-finite f or g at a trial
+ * step is treated as "too far" (shrink the step), never returned as a result.
+ *
+ * Every accepted step satisfies the strong Wolfe conditions. When the line search fails, the
+ * memory is dropped and steepest descent is tried once; if that fails too the run ends with
+ * reason 'line-search', returning the lowest point seen. Throws if f or g is not finite at x0.
+ */
+export async function lbfgs(
+  fg: (x: Float64Array) => FG | Promise<FG>,
+  x0: Float64Array,
+  options: LbfgsOptions = {},
+): Promise<LbfgsResult> {
+  const n = x0.length;
+  const maxIterations = optionInteger('maxIterations', options.maxIterations, 100, 0);
+  const memory = optionInteger('memory', options.memory, 10, 1);
+  const gradientTolerance = optionNonNegative('gradientTolerance', options.gradientTolerance, 1e-8);
+  const functionTolerance = optionNonNegative('functionTolerance', options.functionTolerance, 1e-12);
+
+  let evaluations = 0;
+  // Copies both ways: the caller may keep x, and may reuse its gradient buffer between calls.
+  const call = async (x: Float64Array): Promise<FG | null> => {
+    evaluations++;
+    const out = await fg(x.slice());
+    if (!out || out.g === undefined || out.g.length !== n) {
+      throw new Error(`lbfgs: fg must return { f, g } with g of length ${n}, got length ${out?.g?.length}`);
+    }
+    if (!Number.isFinite(out.f) || !allFinite(out.g)) return null;
+    return { f: out.f, g: Float64Array.from(out.g) };
+  };
+
+  let x: Float64Array = Float64Array.from(x0);
+  const first = await call(x);
+  if (!first) throw new Error('lbfgs: f or g is not finite at the starting point');
+  let f = first.f;
+  let g: Float64Array = first.g;
+  let iterations = 0;
+  const S: Float64Array[] = [];
+  const Y: Float64Array[] = [];
+  const rho: number[] = [];
+  const done = (reason: LbfgsResult['reason']): LbfgsResult => ({ x, f, g, iterations, evaluations, reason });
+
+  if (maxAbs(g) <= gradientTolerance) return done('gradient');
+
+  const search = (d: Float64Array, alpha0: number) => {
+    const base = x;
+    const start: Trial = { a: 0, f, d: dot(g, d), x: base, g };
+    const phi = async (a: number): Promise<Trial | null> => {
+      const xt = new Float64Array(n);
+      for (let i = 0; i < n; i++) xt[i] = base[i]! + a * d[i]!;
+      const r = await call(xt);
+      return r && { a, f: r.f, d: dot(r.g, d), x: xt, g: r.g };
+    };
+    return strongWolfe(phi, start, alpha0);
+  };
+  const steepest = (): [Float64Array, number] => [
+    Float64Array.from(g, (v) => -v),
+    // A first step of length about 1 in the steepest coordinate, whatever the gradient's scale.
+    Math.min(1, 1 / maxAbs(g)),
+  ];
+  const forget = () => {
+    S.length = 0;
+    Y.length = 0;
+    rho.length = 0;
+  };
+
+  while (iterations < maxIterations) {
+    let [d, alpha0] = S.length > 0 ? [direction(g, S, Y, rho), 1] : steepest();
+    if (!(dot(g, d) < 0)) {
+      // Rounding can make the quasi-Newton direction point uphill; start the memory afresh.
+      forget();
+      [d, alpha0] = steepest();
+    }
+    let ls = await search(d, alpha0);
+    if (!ls.accepted && S.length > 0) {
+      forget();
+      [d, alpha0] = steepest();
+      ls = await search(d, alpha0);
+    }
+    if (!ls.accepted) {
+      if (ls.best && ls.best.f < f) {
+        x = ls.best.x;
+        f = ls.best.f;
+        g = ls.best.g;
+      }
+      return done('line-search');
+    }
+
+    const t = ls.accepted;
+    const s = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      s[i] = t.x[i]! - x[i]!;
+      y[i] = t.g[i]! - g[i]!;
+    }
+    const sy = dot(s, y);
+    // Wolfe guarantees sᵀy > 0 in exact arithmetic; a pair that rounding made (nearly)
+    // non-positive would make H indefinite.
+    if (sy > Number.EPSILON * dot(y, y)) {
+      if (S.length === memory) {
+        S.shift();
+        Y.shift();
+        rho.shift();
+      }
+      S.push(s);
+      Y.push(y);
+      rho.push(1 / sy);
+    }
+
+    const fPrev = f;
+    x = t.x;
+    f = t.f;
+    g = t.g;
+    iterations++;
+
+    if (options.onIteration) {
+      const answer = await options.onIteration({ iteration: iterations, x: x.slice(), f, g: g.slice() });
+      if (answer === true || answer === 'stop') return done('callback');
+    }
+    if (maxAbs(g) <= gradientTolerance) return done('gradient');
+    if (fPrev - f <= functionTolerance * Math.max(Math.abs(fPrev), Math.abs(f))) return done('function');
+  }
+  return done('max-iterations');
+}
