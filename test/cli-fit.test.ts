@@ -51,7 +51,22 @@ describe('neurofit fit-trace', () => {
     expect(first.length).toBe(16);
   });
 
+  it('refines by gradient: --method tpe+adam with --iters and --starts; output has iterations', () => {
+    const out = join(dir, 'refine.json');
+    const r = neurofit('fit-trace', '--model', 'izhikevich', '--data', data10, '--fit', 'a,b', '--loss', 'mse', '--method', 'tpe+adam',
+      '--max-evals', '30', '--iters', '5', '--starts', '2', '--lr', '0.01', '--out', out, '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.method).toBe('tpe+adam');
+    expect(json.iterations).toBe(5);
+    expect(json.evaluations).toBe(30 + 2 * 6);
+    expect(JSON.parse(readFileSync(out, 'utf8')).iterations).toBe(5);
+  });
+
   it.each([
+    [['--model', 'izhikevich', '--data', data10, '--fit', 'a', '--method', 'adam'], /--method adam needs --loss mse/],
+    [['--model', 'izhikevich', '--data', data10, '--fit', 'a', '--method', 'adam', '--loss', 'mse', '--lr', '-1'], /--lr must be > 0/],
+    [['--model', 'izhikevich', '--data', data10, '--fit', 'a', '--method', 'lbfgs', '--loss', 'mse', '--iters', '0'], /--iters must be an integer >= 1/],
     [['--model', 'izhikevich', '--data', 'missing.csv', '--fit', 'a'], /cannot read data file 'missing.csv'/],
     [['--model', 'izhikevich', '--data', data10, '--fit', 'q'], /'q' is not a parameter of izhikevich/],
     [['--model', 'izhikevich', '--data', data10, '--fit', 'a', '--bounds', 'a=0.1:0.1'], /lower bound 0.1 must be below upper bound 0.1/],

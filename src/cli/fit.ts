@@ -6,6 +6,7 @@ import { OptNeuron, type FitResult, type OptNeuronOptions } from '../fit/opt-neu
 import { traceFitOptions } from '../fit/trace-fit.ts';
 import { readSweepCsv } from '../data/csv.ts';
 import { samplers } from '../search/registry.ts';
+import { GRADIENT_METHODS, type GradientMethod } from '../gradient/driver.ts';
 import { collect, loadModel, parseAssignments, parseNumber } from './args.ts';
 import { UsageError } from './errors.ts';
 import { progressBar } from './progress.ts';
@@ -18,11 +19,17 @@ interface CommonOptions {
   resume?: boolean;
   json?: boolean;
   batchSize?: string;
+  iters?: string;
+  lr?: string;
+  starts?: string;
 }
 
 function addCommon(cmd: Command, defaultEvals: string): Command {
   return cmd
-    .option('--method <m>', `search method (${Object.keys(samplers).join(', ')})`)
+    .option('--method <m>', `${Object.keys(samplers).join(', ')} (search); ${GRADIENT_METHODS.join(', ')} (gradient); tpe+adam, tpe+lbfgs, ... (search, then gradient refinement)`)
+    .option('--iters <n>', 'gradient steps (default 100)')
+    .option('--lr <rate>', 'learning rate of adam, sgd, rmsprop (default 0.05)')
+    .option('--starts <n>', 'gradient starts, run as one batch (default 1, or 3 after a search)')
     .option('--max-evals <n>', 'evaluations in all (resumed ones included)', defaultEvals)
     .option('--seed <n>', 'seed of the search and the noise', '0')
     .option('--batch-size <n>', 'parameter sets simulated together per round')
@@ -30,17 +37,42 @@ function addCommon(cmd: Command, defaultEvals: string): Command {
     .option('--json', 'print the result as JSON on stdout');
 }
 
+/** An integer option >= 1, or undefined when not given. */
+function positiveInteger(text: string | undefined, what: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = parseNumber(text, what);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${what} must be an integer >= 1, got ${text}`);
+  return n;
+}
+
 async function runFit(options: OptNeuronOptions, common: CommonOptions, out: string, label: string): Promise<void> {
-  const maxEvals = parseNumber(common.maxEvals, '--max-evals');
-  if (!Number.isInteger(maxEvals) || maxEvals < 1) throw new UsageError(`--max-evals must be an integer >= 1, got ${common.maxEvals}`);
-  if (common.method !== undefined && !samplers[common.method]) throw new UsageError(`--method: unknown method '${common.method}' (use ${Object.keys(samplers).join(', ')})`);
-  const opt = new OptNeuron({
-    ...options,
-    method: common.method ?? options.method,
-    seed: parseNumber(common.seed, '--seed'),
-    batchSize: common.batchSize !== undefined ? parseNumber(common.batchSize, '--batch-size') : options.batchSize,
-  });
-  const bar = progressBar(maxEvals, label);
+  const maxEvals = positiveInteger(common.maxEvals, '--max-evals')!;
+  const iterations = positiveInteger(common.iters, '--iters') ?? options.iterations;
+  const starts = positiveInteger(common.starts, '--starts') ?? options.starts;
+  let learningRate = options.learningRate;
+  if (common.lr !== undefined) {
+    learningRate = parseNumber(common.lr, '--lr');
+    if (!(learningRate > 0)) throw new UsageError(`--lr must be > 0, got ${common.lr}`);
+  }
+  const method = common.method ?? options.method ?? 'tpe';
+  let opt: OptNeuron;
+  try {
+    opt = new OptNeuron({
+      ...options,
+      method,
+      iterations,
+      starts,
+      learningRate,
+      seed: parseNumber(common.seed, '--seed'),
+      batchSize: positiveInteger(common.batchSize, '--batch-size') ?? options.batchSize,
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/^OptNeuron: /, ''));
+  }
+  const searches = !GRADIENT_METHODS.includes(method as GradientMethod);
+  const refines = method.includes('+') || !searches;
+  const total = (searches ? maxEvals : 0) + (refines ? (iterations ?? 100) * (starts ?? (searches ? 3 : 1)) : 0);
+  const bar = progressBar(total, label);
   let result: FitResult;
   const started = performance.now();
   try {
@@ -50,12 +82,12 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, out: str
   }
   const seconds = (performance.now() - started) / 1000;
   if (common.json) {
-    const { params, loss, lossSd, method, evaluations, history } = result;
-    process.stdout.write(JSON.stringify({ params, loss, lossSd, method, evaluations, history, resultsFile: out }) + '\n');
+    const { params, loss, lossSd, method, evaluations, iterations, history } = result;
+    process.stdout.write(JSON.stringify({ params, loss, lossSd, method, evaluations, iterations, history, resultsFile: out }) + '\n');
     return;
   }
   const fitted = new Set(opt.variables.fitted.map((f) => f.name));
-  process.stdout.write(`${label}: ${result.evaluations} evaluations (${result.method}) in ${seconds.toFixed(1)} s, best loss ${result.loss.toPrecision(6)}` + (result.lossSd > 0 ? ` ± ${result.lossSd.toPrecision(3)}` : '') + '\n');
+  process.stdout.write(`${label}: ${result.evaluations} evaluations${result.iterations ? `, ${result.iterations} gradient steps` : ''} (${result.method}) in ${seconds.toFixed(1)} s, best loss ${result.loss.toPrecision(6)}` + (result.lossSd > 0 ? ` ± ${result.lossSd.toPrecision(3)}` : '') + '\n');
   for (const [k, v] of Object.entries(result.params)) process.stdout.write(`  ${k} = ${Number(v.toPrecision(6))}${fitted.has(k) ? '' : '  (held)'}\n`);
   process.stdout.write(`results: ${out}\n`);
 }
@@ -134,6 +166,10 @@ export function fitTraceCommand(): Command {
     if (opts.dt !== undefined) {
       dt = parseNumber(opts.dt, '--dt');
       if (dt <= 0) throw new UsageError(`--dt must be > 0 ms, got ${dt}`);
+    }
+    const method = opts.method ?? 'tpe';
+    if ((method.includes('+') || GRADIENT_METHODS.includes(method as GradientMethod)) && opts.loss !== 'mse' && method !== 'lm') {
+      throw new UsageError(`--method ${method} needs --loss mse: the spike terms of the sweep loss have no gradient`);
     }
     let options: OptNeuronOptions;
     try {

@@ -11,8 +11,8 @@ import { GRADIENT_METHODS, runGradient, startingPoints, type GradientMethod, typ
 import type { Callback } from '../gradient/callbacks.ts';
 import type { Transform } from '../gradient/transforms.ts';
 
-/** What a loss may return: a number, numbers to add up, or a tfjs scalar. */
-export type LossValue = number | readonly number[] | { dataSync(): ArrayLike<number> };
+import { toNumber, type LossValue } from './loss-value.ts';
+export { toNumber, type LossValue };
 
 /**
  * `getLoss(ist, soll)`: `ist` is one parameter set's `Results`, `soll` is
@@ -371,16 +371,4 @@ function bestOf(history: Evaluation[]): Evaluation | undefined {
   let best: Evaluation | undefined;
   for (const h of history) if (Number.isFinite(h.loss) && (!best || h.loss < best.loss)) best = h;
   return best;
-}
-
-/** A loss as one number: arrays are summed, tensors read; anything else is NaN (a failed evaluation). */
-export function toNumber(value: LossValue): number {
-  if (typeof value === 'number') return value;
-  if (Array.isArray(value)) return (value as number[]).reduce((a, b) => a + Number(b), 0);
-  if (value && typeof (value as { dataSync?: unknown }).dataSync === 'function') {
-    const data = (value as { dataSync(): ArrayLike<number> }).dataSync();
-    if (data.length !== 1) throw new Error(`getLoss returned a tensor with ${data.length} values; return a scalar`);
-    return data[0]!;
-  }
-  throw new Error(`getLoss returned ${typeof value}; return a number, an array of numbers or a tfjs scalar`);
 }

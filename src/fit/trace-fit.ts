@@ -69,6 +69,8 @@ export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace
     method: spec.method,
     seed: spec.seed,
     batchSize: spec.batchSize,
+    // method 'lm' fits the voltage samples themselves
+    residuals: (_ist: Results, soll: SweepTrace[]) => soll.map((target, k) => ({ trace: variable, chunk: k, target: target.v })),
     getLoss: (ist: Results, soll: SweepTrace[]) =>
       soll.map((target, k) => {
         const v = ist.trace(variable, k);

@@ -2,6 +2,7 @@ import type { Results } from '../experiment/results.ts';
 import type { Evaluation } from '../fit/results-file.ts';
 import type { Variables } from '../fit/variables.ts';
 import { neuronStreams } from '../sim/rng.ts';
+import { toNumber, type LossValue } from '../fit/loss-value.ts';
 import type { Tensor } from '@tensorflow/tfjs';
 import { loadTf, type TF } from './tf.ts';
 import { TensorResults } from './tensor-results.ts';
@@ -179,7 +180,8 @@ export async function runGradient<Soll>(ctx: GradientContext<Soll>, s: GradientS
             }
             const cost = 0.5 * r.reduce((a, x) => a + x * x, 0);
             if (!Number.isFinite(cost)) throw new Error(`gradient fitting stopped at step ${step}: residuals not finite at ${names.map((n) => `${n} = ${params[n]}`).join(', ')}`);
-            ctx.record([{ params, loss: cost, lossSd: 0 }], step);
+            // the history keeps the user's loss, comparable with every other method's
+            ctx.record([{ params, loss: toNumber(ctx.getLoss(ist, ctx.soll(0)) as LossValue), lossSd: 0 }], step);
             return { r, J };
           },
           u0,
