@@ -30,6 +30,30 @@ async function targetTrace(model: typeof lif, params: Record<string, number>, ex
 
 const vLoss = (ist: Results, soll: Float64Array) => mse(ist.trace('v'), soll) as number;
 
+describe('the tfjs bridge', () => {
+  it('built-in mse (fused, float64) and a loss written in tfjs ops give the same gradient', async () => {
+    const { loadTf, TensorResults } = await import('../src/index.ts');
+    const tf = await loadTf();
+    const pop = new Population(hodgkinHuxley, 1, { dt: 0.01 });
+    pop.trackSensitivities(['gNa', 'gK', 'gL']);
+    const results = (await new Step(10, 20).execute(pop)).forNeuron(0);
+    const target = Float64Array.from(results.trace('v'), (v, k) => v + Math.sin(k / 50));
+    const names = ['gNa', 'gK', 'gL'];
+    const gradient = (loss: (ist: InstanceType<typeof TensorResults>) => unknown) =>
+      tf.tidy(() => Array.from(tf.grads((th) => loss(new TensorResults(results, tf, th, names)) as never)([tf.tensor1d([120, 36, 0.3])])[0]!.dataSync()));
+    const fused = gradient((ist) => mse(ist.trace('v'), target));
+    const ops = gradient((ist) => ist.trace('v').sub(tf.tensor1d(Float32Array.from(target))).square().mean());
+    const exact = [0, 0, 0];
+    const v = results.trace('v');
+    names.forEach((p, j) => {
+      const dv = results.sensitivity('v', p);
+      exact[j] = (2 / v.length) * v.reduce((s, x, k) => s + (x - target[k]!) * dv[k]!, 0);
+    });
+    fused.forEach((g, j) => expect(Math.abs(g - exact[j]!) / Math.abs(exact[j]!)).toBeLessThan(1e-6));
+    ops.forEach((g, j) => expect(Math.abs(g - exact[j]!) / Math.abs(exact[j]!)).toBeLessThan(1e-3)); // float32 ops
+  });
+});
+
 describe('gradient fitting', () => {
   it('Hodgkin-Huxley: L-BFGS recovers gNa, gK, gL within 1 % from a start 30-50 % away (rk4, dt 0.01 ms)', async () => {
     const truth = { gNa: 120, gK: 36, gL: 0.3 };

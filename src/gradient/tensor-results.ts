@@ -1,6 +1,7 @@
 import type { Results } from '../experiment/results.ts';
 import type { TF } from './tf.ts';
 import type { Tensor } from '@tensorflow/tfjs';
+import { registerTraced } from '../loss/traced.ts';
 
 /**
  * The `Results` a loss sees under gradient fitting: `trace()` returns a tfjs tensor whose
@@ -68,6 +69,18 @@ export class TensorResults {
         },
       };
     });
+    const tensor = f(this.theta) as Tensor;
+    registerTraced(tensor, { values, jacobian, scalar: (value, grad) => this.scalar(value, grad) });
+    return tensor;
+  }
+
+  /** A scalar tensor with a value and gradient with respect to θ computed outside tfjs. */
+  scalar(value: number, grad: Float64Array): Tensor {
+    const tf = this.tf;
+    const f = tf.customGrad<Tensor>(() => ({
+      value: tf.scalar(value),
+      gradFunc: (dy: Tensor): Tensor => tf.tensor1d(Float32Array.from(grad, (g) => g * dy.dataSync()[0]!)),
+    }));
     return f(this.theta) as Tensor;
   }
 }

@@ -1,3 +1,5 @@
+import { tracedSource } from './traced.ts';
+
 /** What the trace losses accept: plain arrays, or tfjs tensors under gradient fitting. */
 export type TraceLike = ArrayLike<number> | TensorLike;
 
@@ -23,6 +25,24 @@ export function mse(a: TraceLike, b: TraceLike): number | TensorLike {
   const lb = isTensor(b) ? b.shape[0]! : b.length;
   if (la !== lb) throw new Error(`mse: traces differ in length (${la} vs ${lb})`);
   if (la === 0) throw new Error('mse: empty traces');
+  const traced = tracedSource(a) ?? tracedSource(b);
+  const other = traced === tracedSource(a) ? b : a;
+  if (traced && !isTensor(other)) {
+    // a simulated trace against data: value and gradient in one float64 pass
+    const v = traced.values;
+    let sum = 0;
+    const residual = new Float64Array(la);
+    for (let k = 0; k < la; k++) {
+      residual[k] = v[k]! - other[k]!;
+      sum += residual[k]! ** 2;
+    }
+    const grad = traced.jacobian.map((column) => {
+      let g = 0;
+      for (let k = 0; k < la; k++) g += residual[k]! * column[k]!;
+      return (2 * g) / la;
+    });
+    return traced.scalar(sum / la, Float64Array.from(grad)) as TensorLike;
+  }
   if (isTensor(a)) return a.sub(isTensor(b) ? b : Float32Array.from(b)).square().mean();
   if (isTensor(b)) return b.sub(Float32Array.from(a)).square().mean();
   let sum = 0;

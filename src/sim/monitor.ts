@@ -24,7 +24,8 @@ export interface Chunk {
 }
 
 interface OpenChunk {
-  segments: { values: Map<string, Float64Array>; rows: number; steps: number[] }[];
+  /** Kept rows are evenly spaced: step of row r is firstStep + r * every. */
+  segments: { values: Map<string, Float64Array>; rows: number; firstStep: number; every: number }[];
   spikes: number[][];
   duration: number;
 }
@@ -110,24 +111,27 @@ export class Monitor {
   receive(segment: Segment): void {
     const c = this.current;
     if (!this.active || this.variables.length === 0) return;
-    const keep: number[] = [];
-    for (let r = 0; r < segment.rows; r++) {
-      const step = segment.firstStep + r * segment.every;
-      if (step % this.everySteps === 0) keep.push(r);
-    }
-    if (keep.length === 0) return;
+    // the population records at the gcd of all monitors' periods: keep every stride-th row
+    const stride = this.everySteps / segment.every;
+    let first = 0;
+    while (first < segment.rows && (segment.firstStep + first * segment.every) % this.everySteps !== 0) first++;
+    if (first >= segment.rows) return;
+    const kept = Math.ceil((segment.rows - first) / stride);
     const N = this.population.size;
     const values = new Map<string, Float64Array>();
     // the variables, and their sensitivities when the population tracks them
     const keys = [...segment.values.keys()].filter((key) => this.variables.some((v) => key === v || key.startsWith(`∂${v}/∂`)));
     for (const v of keys) {
       const src = segment.values.get(v)!;
-      const dst = new Float64Array(N * keep.length);
-      if (keep.length === segment.rows) dst.set(src);
-      else for (let i = 0; i < N; i++) for (let k = 0; k < keep.length; k++) dst[i * keep.length + k] = src[i * segment.rows + keep[k]!]!;
+      if (kept === segment.rows) {
+        values.set(v, src); // the kernel wrote this block for the monitors alone: no copy
+        continue;
+      }
+      const dst = new Float64Array(N * kept);
+      for (let i = 0; i < N; i++) for (let k = 0; k < kept; k++) dst[i * kept + k] = src[i * segment.rows + first + k * stride]!;
       values.set(v, dst);
     }
-    c.segments.push({ values, rows: keep.length, steps: keep.map((r) => segment.firstStep + r * segment.every) });
+    c.segments.push({ values, rows: kept, firstStep: segment.firstStep + first * segment.every, every: this.everySteps });
   }
 
   /** @internal */
@@ -151,6 +155,10 @@ export class Monitor {
     const keys = c.segments.length > 0 ? [...c.segments[0]!.values.keys()] : this.variables;
     for (const v of keys) {
       if (c.segments.some((seg) => !seg.values.has(v))) continue; // tracked only in part of the chunk
+      if (c.segments.length === 1) {
+        values.set(v, c.segments[0]!.values.get(v)!);
+        continue;
+      }
       const out = new Float64Array(N * rows);
       let offset = 0;
       for (const seg of c.segments) {
@@ -161,7 +169,9 @@ export class Monitor {
       values.set(v, out);
     }
     const dt = this.population.dt;
-    const times = Float64Array.from(c.segments.flatMap((s) => s.steps.map((step) => step * dt)));
+    const times = new Float64Array(rows);
+    let r = 0;
+    for (const seg of c.segments) for (let k = 0; k < seg.rows; k++) times[r++] = (seg.firstStep + k * seg.every) * dt;
     return { values, rows, times, spikes: c.spikes.map((s) => Float64Array.from(s)), duration: c.duration };
   }
 }
