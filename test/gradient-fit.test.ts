@@ -116,6 +116,14 @@ describe('gradient fitting', () => {
     expect(sgd.fit.loss).toBeLessThan(sgd.fit.history[0]!.loss);
   }, 60_000);
 
+  it('parameter kinds: a masked parameter is held at its start, a normalized one still converges', async () => {
+    const { fit } = await passive('adam', { kinds: { EL: 'masked', R: 'normalized' }, initialParams: { tau_m: 16, R: 11, EL: -68 } });
+    expect(fit.history.every((h) => h.params.EL === -68)).toBe(true);
+    expect(Math.abs(fit.params.tau_m! - 12) / 12).toBeLessThan(0.01);
+    expect(Math.abs(fit.params.R! - 8) / 8).toBeLessThan(0.01);
+    await expect(passive('adam', { kinds: { q: 'masked' } })).rejects.toThrow(/kinds.q: not a fitted parameter/);
+  }, 60_000);
+
   it('multi-start runs all starts as one batched population and keeps the best', async () => {
     const { fit, exp } = await passive('adam', { starts: 4, iterations: 30, resultsFile: undefined } as never);
     expect(exp.sizes.slice(1, 4)).toEqual([4, 4, 4]);

@@ -10,6 +10,7 @@ import { readResultsFile, writeResultsFile, type Evaluation, type ResultsFile } 
 import { GRADIENT_METHODS, runGradient, startingPoints, type GradientMethod, type ResidualSpec } from '../gradient/driver.ts';
 import type { Callback } from '../gradient/callbacks.ts';
 import type { Transform } from '../gradient/transforms.ts';
+import type { ParameterKind } from '../gradient/parameters.ts';
 
 import { toNumber, type LossValue } from './loss-value.ts';
 export { toNumber, type LossValue };
@@ -55,6 +56,8 @@ export interface OptNeuronOptions<Soll = unknown> {
   initialParams?: Record<string, number>;
   /** Transforms other than sigmoid-for-bounds, by parameter (log, custom, ...). */
   transforms?: Record<string, Transform>;
+  /** Parameter kinds for gradient fitting: 'bounded' (default), 'normalized', 'free', 'masked'. */
+  kinds?: Record<string, ParameterKind>;
   /** Called after each gradient step; one returning true stops the fit. */
   callbacks?: Callback[];
   /** Trace residuals for method 'lm': weight * (trace - target) per sample. */
@@ -217,6 +220,7 @@ export class OptNeuron<Soll = unknown> {
           learningRate: o.learningRate ?? 0.05,
           learningRates: o.learningRates,
           transforms: o.transforms,
+          kinds: o.kinds,
           starts: startingPoints(this.variables, starts, given, this.seed),
           callbacks: o.callbacks ?? [],
         },

@@ -6,7 +6,7 @@ import { toNumber, type LossValue } from '../fit/loss-value.ts';
 import type { Tensor } from '@tensorflow/tfjs';
 import { loadTf, type TF } from './tf.ts';
 import { TensorResults } from './tensor-results.ts';
-import { ParameterVector, type ParameterSpec } from './parameters.ts';
+import { ParameterVector, type ParameterKind, type ParameterSpec } from './parameters.ts';
 import { lbfgs } from './lbfgs.ts';
 import { levenbergMarquardt } from './lm.ts';
 import type { Callback } from './callbacks.ts';
@@ -34,6 +34,8 @@ export interface GradientSettings {
   learningRates?: Record<string, number>;
   /** Transforms other than the automatic one (sigmoid for [lo, hi]). */
   transforms?: Record<string, Transform>;
+  /** Parameter kinds (TVB-Optim): 'bounded' (default), 'normalized' (in units of the start value), 'free', 'masked' (held at the start value). */
+  kinds?: Record<string, ParameterKind>;
   /** Starting points (constrained values of the fitted parameters); their number is the number of starts. */
   starts: Record<string, number>[];
   callbacks: Callback[];
@@ -78,25 +80,31 @@ export async function runGradient<Soll>(ctx: GradientContext<Soll>, s: GradientS
     if (!(rate > 0)) throw new Error(`learningRates.${name} must be > 0, got ${rate}`);
   }
   if (!Number.isInteger(s.iterations) || s.iterations < 1) throw new Error(`iterations must be an integer >= 1, got ${s.iterations}`);
-  const names = fitted.map((f) => f.name);
-  const specs: ParameterSpec[] = fitted.map((f) => ({
-    name: f.name,
-    init: (f.low + f.high) / 2,
-    lo: f.low,
-    hi: f.high,
-    transform: s.transforms?.[f.name],
-    learningRate: s.learningRates?.[f.name],
-  }));
-  const vector = new ParameterVector(specs);
-  const startU = s.starts.map((start) => {
-    const specsAt = specs.map((spec) => ({ ...spec, init: start[spec.name] ?? spec.init }));
-    return new ParameterVector(specsAt).initial();
+  for (const name of Object.keys(s.kinds ?? {})) {
+    if (!fitted.some((f) => f.name === name)) throw new Error(`kinds.${name}: not a fitted parameter`);
+  }
+  const specs: ParameterSpec[] = fitted.map((f) => {
+    const kind = s.kinds?.[f.name] ?? 'bounded';
+    return {
+      name: f.name,
+      init: (f.low + f.high) / 2,
+      kind,
+      // a free parameter ignores the search bounds; the others keep them
+      ...(kind === 'free' ? {} : { lo: f.low, hi: f.high }),
+      transform: s.transforms?.[f.name],
+      learningRate: s.learningRates?.[f.name],
+    };
   });
+  // one vector per start: masked parameters are held at that start's value
+  const vectors = s.starts.map((start) => new ParameterVector(specs.map((spec) => ({ ...spec, init: start[spec.name] ?? spec.init }))));
+  /** The parameters the optimiser moves (masked ones are held and not differentiated). */
+  const names = vectors[0]!.names;
+  const startU = vectors.map((v) => v.initial());
   const warned = new Set<string>();
 
   /** Loss and d(loss)/dθ of every start at once (one batched simulation). */
-  const evaluate = async (us: Float64Array[]): Promise<{ params: Record<string, number>; loss: number; grad: Float64Array }[]> => {
-    const points = us.map((u) => vector.values(u));
+  const evaluate = async (us: Float64Array[], first = 0): Promise<{ params: Record<string, number>; loss: number; grad: Float64Array }[]> => {
+    const points = us.map((u, k) => vectors[first + k]!.values(u));
     const batch = await ctx.simulate(points, ctx.reps, names);
     return points.map((params, k) => {
       let loss = 0;
@@ -132,12 +140,13 @@ export async function runGradient<Soll>(ctx: GradientContext<Soll>, s: GradientS
   if (s.method === 'lbfgs' || s.method === 'lm') {
     let iterations = 0;
     let stoppedBy = 'iterations';
-    for (const u0 of startU) {
+    for (const [start, u0] of startU.entries()) {
+      const vector = vectors[start]!;
       if (s.method === 'lbfgs') {
         let step = 0;
         const result = await lbfgs(
           async (u) => {
-            const [r] = await evaluate([u]);
+            const [r] = await evaluate([u], start);
             checkFinite(r!, step);
             ctx.record([{ params: r!.params, loss: r!.loss, lossSd: 0 }], step);
             return { f: r!.loss, g: vector.pullback(u, r!.grad) };
@@ -201,7 +210,7 @@ export async function runGradient<Soll>(ctx: GradientContext<Soll>, s: GradientS
   }
 
   // Adam / SGD / RMSProp: one tfjs optimiser per parameter, so each can have its own rate
-  const rates = vector.learningRates(s.learningRate);
+  const rates = vectors[0]!.learningRates(s.learningRate);
   const make = (rate: number) =>
     s.method === 'adam' ? tf.train.adam(rate) : s.method === 'sgd' ? tf.train.sgd(rate) : tf.train.rmsprop(rate);
   const optimisers = names.map((_, p) => make(rates[p]!));
@@ -215,7 +224,7 @@ export async function runGradient<Soll>(ctx: GradientContext<Soll>, s: GradientS
       ctx.record(results.map((r) => ({ params: r.params, loss: r.loss, lossSd: 0 })), iteration);
       const best = results.reduce((a, b) => (b.loss < a.loss ? b : a));
       if (stop(iteration, best.loss, best.params)) return { iterations: iteration + 1, stoppedBy: 'callback' };
-      const gradU = results.map((r, k) => vector.pullback(us[k]!, r.grad));
+      const gradU = results.map((r, k) => vectors[k]!.pullback(us[k]!, r.grad));
       names.forEach((_, p) => {
         tf.tidy(() => {
           const g = tf.tensor1d(gradU.map((g) => g[p]!));
