@@ -6,7 +6,7 @@ import { samplers } from '../search/registry.ts';
 import { uniform, validateSpace, type Point, type Space } from '../search/space.ts';
 import type { Sampler } from '../search/sampler.ts';
 import { Variables, type VariablesBounds } from './variables.ts';
-import { readResultsFile, writeResultsFile, type Evaluation, type ResultsFile } from './results-file.ts';
+import { readResultsFile, writeResultsFile, type Evaluation, type RecordingsJson, type ResultsFile } from './results-file.ts';
 import { GRADIENT_METHODS, runGradient, startingPoints, type GradientMethod, type ResidualSpec } from '../gradient/driver.ts';
 import type { Callback } from '../gradient/callbacks.ts';
 import type { Transform } from '../gradient/transforms.ts';
@@ -73,6 +73,8 @@ export interface OptNeuronOptions<Soll = unknown> {
   verbose?: boolean;
   /** Parameter sets simulated together per round. Default 8. */
   batchSize?: number;
+  /** The target as recordings (the shape of `Results.toJSON()`), kept in the results file for reports when `resultsSoll` is data. */
+  targetRecordings?: RecordingsJson;
 }
 
 export interface RunOptions {
@@ -173,10 +175,11 @@ export class OptNeuron<Soll = unknown> {
       sampler = samplers[search ?? 'random']!(this.space, { seed: this.seed });
     }
 
+    const started = Date.now();
     const target = await this.target();
     const batchSize = o.batchSize ?? 8;
     const save = (status: ResultsFile['status'], extra: Partial<ResultsFile> = {}) => {
-      if (r.resultsFile) writeResultsFile(r.resultsFile, this.fileContents(status, history, extra));
+      if (r.resultsFile) writeResultsFile(r.resultsFile, this.fileContents(status, history, { elapsedSeconds: (Date.now() - started) / 1000, ...extra }));
     };
     save('running');
     while (search && history.length < maxEvals) {
@@ -241,7 +244,7 @@ export class OptNeuron<Soll = unknown> {
     save('done', {
       iterations,
       bestRecordings: bestResults.toJSON(),
-      targetRecordings: target.kind === 'model' ? target.results.forNeuron(0).toJSON() : undefined,
+      targetRecordings: target.kind === 'model' ? target.results.forNeuron(0).toJSON() : o.targetRecordings,
     });
     return {
       params: best.params,

@@ -10,6 +10,12 @@ export interface Evaluation {
   lossSd: number;
 }
 
+/** `Results.toJSON()`: one neuron's recordings per chunk. */
+export interface RecordingsJson {
+  chunks: { times: number[]; duration: number; spikes: number[]; traces: Record<string, number[]> }[];
+  data?: Record<string, unknown>;
+}
+
 /** The JSON a fit writes: best values at the top, every evaluation in `history`. */
 export interface ResultsFile {
   format: 'neurofit-fit/1';
@@ -23,9 +29,16 @@ export interface ResultsFile {
   loss: number | null;
   lossSd: number | null;
   history: Evaluation[];
-  /** Recordings of the best fit and of the target, written when the fit ends. */
-  bestRecordings?: unknown;
-  targetRecordings?: unknown;
+  /** Wall time so far (s). */
+  elapsedSeconds?: number;
+  /** Gradient steps taken. */
+  iterations?: number;
+  /**
+   * Recordings of the best fit and of the target, written when the fit ends, in the shape
+   * of `Results.toJSON()`: `{ chunks: [{ times, duration, spikes, traces: { v: [...] } }], data }`.
+   */
+  bestRecordings?: RecordingsJson;
+  targetRecordings?: RecordingsJson;
   [extra: string]: unknown;
 }
 

@@ -65,6 +65,14 @@ export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace
     neuronModel: model,
     resultsSoll: targets,
     variablesBounds,
+    targetRecordings: {
+      chunks: targets.map((t, k) => ({
+        times: Array.from(t.times),
+        duration: sweeps[k]!.t.length * sweeps[k]!.sampleDt,
+        spikes: Array.from(t.spikes),
+        traces: { [variable]: Array.from(t.v), I: Array.from(sweeps[k]!.I) },
+      })),
+    },
     timeStep: dt,
     method: spec.method,
     seed: spec.seed,
