@@ -8,11 +8,11 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OptNeuron, readSweepCsv, syntheticSweeps, traceFitOptions, coincidenceFactor } from '../src/index.ts';
+import { OptNeuron, readRecording, syntheticSweeps, traceFitOptions, coincidenceFactor } from '../src/index.ts';
 import { izhikevich } from '../models/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const sweeps = [10, 15].map((amp) => readSweepCsv(join(here, 'data', `izhikevich-rs-${amp}.csv`)));
+const sweeps = [10, 15].map((amp) => readRecording(join(here, 'data', `izhikevich-rs-${amp}.csv`))[0]!);
 
 const started = performance.now();
 const opt = new OptNeuron(traceFitOptions({ model: izhikevich, sweeps, fit: ['a', 'b', 'c', 'd'], method: 'tpe', seed: 1 }));

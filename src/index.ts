@@ -23,8 +23,8 @@ export { readResultsFile, type ResultsFile, type Evaluation } from './fit/result
 export * from './loss/index.ts';
 export * from './search/index.ts';
 export { samplers } from './search/registry.ts';
-export { readSweepCsv, writeSweepCsv, type Sweep, type SweepColumns } from './data/csv.ts';
-export { syntheticSweeps, type SyntheticSweepOptions } from './data/synthetic.ts';
+export * from './io/index.ts';
+export { syntheticSweeps, type SyntheticSweepOptions } from './io/synthetic.ts';
 export { runGradient, startingPoints, GRADIENT_METHODS, type GradientMethod, type GradientSettings, type ResidualSpec } from './gradient/driver.ts';
 export { TensorResults } from './gradient/tensor-results.ts';
 export { loadTf } from './gradient/tf.ts';

@@ -7,8 +7,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { izhikevich } from '../../models/index.ts';
-import { syntheticSweeps } from '../../src/data/synthetic.ts';
-import { writeSweepCsv } from '../../src/data/csv.ts';
+import { syntheticSweeps } from '../../src/io/synthetic.ts';
+import { writeSweepCsv } from '../../src/io/recording.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sweeps = syntheticSweeps(izhikevich, {

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { OptNeuron, type FitResult, type OptNeuronOptions } from '../fit/opt-neuron.ts';
 import { traceFitOptions } from '../fit/trace-fit.ts';
-import { readSweepCsv } from '../data/csv.ts';
+import { readRecording } from '../io/recording.ts';
 import { samplers } from '../search/registry.ts';
 import { GRADIENT_METHODS, type GradientMethod } from '../gradient/driver.ts';
 import { collect, loadModel, parseAssignments, parseNumber } from './args.ts';
@@ -124,8 +124,11 @@ interface FitTraceOptions extends CommonOptions {
   loss: string;
   threshold: string;
   tCol: string;
-  iCol: string;
+  iCol?: string;
   vCol: string;
+  timeUnit: string;
+  voltageUnit: string;
+  currentScale: string;
 }
 
 /** `neurofit fit-trace`: fit a model to recorded current-clamp sweeps (CSV: t, I, v). */
@@ -141,17 +144,30 @@ export function fitTraceCommand(): Command {
       .option('--dt <ms>', 'integration step (default: 0.01 ms, or the sampling interval if smaller)')
       .option('--loss <kind>', "'sweep' (spike counts, spike times and subthreshold voltage) or 'mse'", 'sweep')
       .option('--threshold <mV>', 'spike detection threshold on the recorded voltage', '-20')
-      .option('--t-col <name>', 'time column', 't')
-      .option('--i-col <name>', 'current column', 'I')
-      .option('--v-col <name>', 'voltage column', 'v')
+      .option('--t-col <name>', 'time column (name, or 0-based index for files without a header)', 't')
+      .option('--i-col <name>', "current column(s), comma-separated, or 'none' for zero current (default: 'I' if the file has it)")
+      .option('--v-col <name>', 'voltage column(s), comma-separated: several make several sweeps', 'v')
+      .option('--time-unit <ms|s>', 'unit of the time column', 'ms')
+      .option('--voltage-unit <mV|V>', 'unit of the voltage column', 'mV')
+      .option('--current-scale <k>', "factor from the file's current unit to the model's", '1')
       .requiredOption('--out <file.json>', 'results file'),
     '200',
   ).action(async (opts: FitTraceOptions) => {
     const model = await loadModel(opts.model);
     if (opts.loss !== 'sweep' && opts.loss !== 'mse') throw new UsageError(`--loss must be 'sweep' or 'mse', got '${opts.loss}'`);
-    const sweeps = opts.data.map((f) => {
+    if (opts.timeUnit !== 'ms' && opts.timeUnit !== 's') throw new UsageError(`--time-unit must be ms or s, got '${opts.timeUnit}'`);
+    if (opts.voltageUnit !== 'mV' && opts.voltageUnit !== 'V') throw new UsageError(`--voltage-unit must be mV or V, got '${opts.voltageUnit}'`);
+    const column = (c: string) => (/^\d+$/.test(c) ? Number(c) : c);
+    const sweeps = opts.data.flatMap((f) => {
       try {
-        return readSweepCsv(f, { t: opts.tCol, I: opts.iCol, v: opts.vCol });
+        return readRecording(f, {
+          t: column(opts.tCol),
+          v: opts.vCol.split(',').map(column),
+          I: opts.iCol === undefined ? undefined : opts.iCol === 'none' ? null : opts.iCol.split(',').map(column),
+          timeUnit: opts.timeUnit as 'ms',
+          voltageUnit: opts.voltageUnit as 'mV',
+          currentScale: parseNumber(opts.currentScale, '--current-scale'),
+        });
       } catch (err) {
         throw new UsageError((err as Error).message);
       }

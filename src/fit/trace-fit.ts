@@ -1,6 +1,6 @@
 import type { NeuronModel } from '../model/neuron.ts';
 import type { Results } from '../experiment/results.ts';
-import type { Sweep } from '../data/csv.ts';
+import type { Sweep } from '../io/recording.ts';
 import { detectSpikes } from '../loss/spikes.ts';
 import { mse } from '../loss/trace.ts';
 import { sweepLoss, type SweepLossOptions, type SweepTrace } from '../loss/sweeps.ts';

@@ -3,7 +3,7 @@ import { Population } from '../sim/population.ts';
 import { Monitor } from '../sim/monitor.ts';
 import { step } from '../sim/inputs.ts';
 import { gaussian, neuronStreams } from '../sim/rng.ts';
-import type { Sweep } from './csv.ts';
+import type { Sweep } from './recording.ts';
 
 export interface SyntheticSweepOptions {
   /** Parameter values other than the model's defaults. */
