@@ -18,7 +18,7 @@ export { Experiment, Monitors, type ExperimentOptions } from './experiment/exper
 export { Results } from './experiment/results.ts';
 export { OptNeuron, toNumber, type OptNeuronOptions, type RunOptions, type FitResult, type GetLoss, type LossValue } from './fit/opt-neuron.ts';
 export { Variables, type VariablesBounds, type VariableBound } from './fit/variables.ts';
-export { traceFitOptions, type TraceFitSpec } from './fit/trace-fit.ts';
+export { traceFitOptions, TRACE_LOSSES, type TraceFitSpec, type TraceLoss } from './fit/trace-fit.ts';
 export { readResultsFile, type ResultsFile, type Evaluation } from './fit/results-file.ts';
 export * from './loss/index.ts';
 export * from './search/index.ts';

@@ -110,3 +110,20 @@ describe('neurofit fit <module>', () => {
     expect(neurofit('fit', join(dir, 'nosuch.ts')).stderr).toMatch(/no such file/);
   });
 });
+
+describe('fit-trace losses', () => {
+  it.each(['subthreshold', 'gamma', 'van-rossum', 'victor-purpura', 'isi'])('--loss %s fits and reports a finite loss', (loss) => {
+    const out = join(dir, `loss-${loss}.json`);
+    const r = neurofit('fit-trace', '--model', 'izhikevich', '--data', data10, '--fit', 'a,d', '--loss', loss, '--max-evals', '25', '--out', out, '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(Number.isFinite(json.loss)).toBe(true);
+    expect(json.loss).toBeLessThanOrEqual(Math.max(...json.history.map((h: { loss: number }) => h.loss)));
+  });
+
+  it('an unknown loss names the choices', () => {
+    const r = neurofit('fit-trace', '--model', 'izhikevich', '--data', data10, '--fit', 'a', '--loss', 'l1', '--out', join(dir, 'l1.json'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown loss 'l1' \(choose from sweep, mse, subthreshold, gamma, van-rossum, victor-purpura, isi\)/);
+  });
+});

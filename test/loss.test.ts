@@ -70,3 +70,41 @@ describe('spike trains', () => {
     expect(latencyDistance([7], [5], 5)).toBeCloseTo(0.16, 12);
   });
 });
+
+describe('spike-train distances', () => {
+  it('van Rossum: 0 for identical trains, analytic values for one spike', async () => {
+    const { vanRossumDistance } = await import('../src/loss/index.ts');
+    expect(vanRossumDistance([10, 50], [10, 50])).toBe(0);
+    // one spike vs none: D² = ½; one spike shifted by d: D² = 1 - e^{-d/tau}
+    expect(vanRossumDistance([10], [], 10)).toBeCloseTo(Math.SQRT1_2, 12);
+    expect(vanRossumDistance([10], [15], 10)).toBeCloseTo(Math.sqrt(1 - Math.exp(-0.5)), 12);
+  });
+
+  it('Victor–Purpura: insert/delete cost 1, a shift costs q|Δt| up to 2', async () => {
+    const { victorPurpuraDistance } = await import('../src/loss/index.ts');
+    expect(victorPurpuraDistance([], [1, 2, 3], 0.1)).toBe(3);
+    expect(victorPurpuraDistance([10], [13], 0.1)).toBeCloseTo(0.3, 12);
+    expect(victorPurpuraDistance([10], [40], 0.1)).toBe(2); // cheaper to delete and insert
+    expect(victorPurpuraDistance([10, 20], [11, 20, 90], 0.1)).toBeCloseTo(1.1, 12);
+  });
+
+  it('ISI distance: 0 for identical trains, |1/2 - 1| for twice the rate', async () => {
+    const { isiDistanceKreuz } = await import('../src/loss/index.ts');
+    const slow = Array.from({ length: 10 }, (_, k) => 20 * k);
+    const fast = Array.from({ length: 20 }, (_, k) => 10 * k);
+    expect(isiDistanceKreuz(slow, slow, 0, 200)).toBe(0);
+    expect(isiDistanceKreuz(fast, slow, 0, 200)).toBeCloseTo(0.5, 12);
+  });
+
+  it('intrinsic reliability normalises Γ: trials that jitter by more than Δ lower the bar', async () => {
+    const { intrinsicReliability, normalizedCoincidenceFactor, coincidenceFactor } = await import('../src/loss/index.ts');
+    const base = Array.from({ length: 40 }, (_, k) => 25 * k + 5);
+    const trials = [base, base.map((t, k) => t + (k % 2 ? 3 : 0)), base.map((t, k) => t + (k % 3 ? 0 : 3))];
+    const R = intrinsicReliability(trials, 1000);
+    expect(R).toBeLessThan(1);
+    expect(R).toBeGreaterThan(0.3);
+    const g = trials.reduce((s, tr) => s + coincidenceFactor(base, tr, 1000), 0) / 3;
+    expect(normalizedCoincidenceFactor(base, trials, 1000)).toBeCloseTo(g / R, 12);
+    expect(() => intrinsicReliability([base], 1000)).toThrow(/at least two trials/);
+  });
+});

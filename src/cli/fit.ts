@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { OptNeuron, type FitResult, type OptNeuronOptions } from '../fit/opt-neuron.ts';
-import { traceFitOptions } from '../fit/trace-fit.ts';
+import { TRACE_LOSSES, traceFitOptions, type TraceLoss } from '../fit/trace-fit.ts';
 import { readRecording } from '../io/recording.ts';
 import { samplers } from '../search/registry.ts';
 import { GRADIENT_METHODS, type GradientMethod } from '../gradient/driver.ts';
@@ -142,7 +142,7 @@ export function fitTraceCommand(): Command {
       .option('--bounds <p=lo:hi>', 'search bounds (repeatable or comma-separated; default: the model\'s typical ranges)', collect, [])
       .option('--set <p=value>', 'hold a parameter at a value (repeatable or comma-separated)', collect, [])
       .option('--dt <ms>', 'integration step (default: 0.01 ms, or the sampling interval if smaller)')
-      .option('--loss <kind>', "'sweep' (spike counts, spike times and subthreshold voltage) or 'mse'", 'sweep')
+      .option('--loss <kind>', `loss per sweep: ${Object.entries(TRACE_LOSSES).map(([k, v]) => `${k} (${v})`).join('; ')}`, 'sweep')
       .option('--threshold <mV>', 'spike detection threshold on the recorded voltage', '-20')
       .option('--t-col <name>', 'time column (name, or 0-based index for files without a header)', 't')
       .option('--i-col <name>', "current column(s), comma-separated, or 'none' for zero current (default: 'I' if the file has it)")
@@ -154,7 +154,7 @@ export function fitTraceCommand(): Command {
     '200',
   ).action(async (opts: FitTraceOptions) => {
     const model = await loadModel(opts.model);
-    if (opts.loss !== 'sweep' && opts.loss !== 'mse') throw new UsageError(`--loss must be 'sweep' or 'mse', got '${opts.loss}'`);
+    if (!(opts.loss in TRACE_LOSSES)) throw new UsageError(`--loss: unknown loss '${opts.loss}' (choose from ${Object.keys(TRACE_LOSSES).join(', ')})`);
     if (opts.timeUnit !== 'ms' && opts.timeUnit !== 's') throw new UsageError(`--time-unit must be ms or s, got '${opts.timeUnit}'`);
     if (opts.voltageUnit !== 'mV' && opts.voltageUnit !== 'V') throw new UsageError(`--voltage-unit must be mV or V, got '${opts.voltageUnit}'`);
     const column = (c: string) => (/^\d+$/.test(c) ? Number(c) : c);
@@ -195,7 +195,7 @@ export function fitTraceCommand(): Command {
         fit: opts.fit.split(',').map((s) => s.trim()).filter(Boolean),
         bounds,
         set: parseAssignments(opts.set),
-        loss: opts.loss as 'sweep' | 'mse',
+        loss: opts.loss as TraceLoss,
         threshold: parseNumber(opts.threshold, '--threshold'),
         timeStep: dt,
       }) as OptNeuronOptions;

@@ -1,9 +1,10 @@
 import type { NeuronModel } from '../model/neuron.ts';
 import type { Results } from '../experiment/results.ts';
 import type { Sweep } from '../io/recording.ts';
-import { detectSpikes } from '../loss/spikes.ts';
+import { coincidenceFactor, detectSpikes } from '../loss/spikes.ts';
 import { mse } from '../loss/trace.ts';
-import { sweepLoss, type SweepLossOptions, type SweepTrace } from '../loss/sweeps.ts';
+import { subthresholdRmse, sweepLoss, type SweepLossOptions, type SweepTrace } from '../loss/sweeps.ts';
+import { isiDistanceKreuz, vanRossumDistance, victorPurpuraDistance } from '../loss/spike-distances.ts';
 import { ReplaySweeps } from '../../experiments/replay-sweeps.ts';
 import type { OptNeuronOptions } from './opt-neuron.ts';
 import type { VariablesBounds } from './variables.ts';
@@ -18,8 +19,8 @@ export interface TraceFitSpec {
   bounds?: Record<string, [number, number]>;
   /** Parameters held at other values than the model's defaults. */
   set?: Record<string, number>;
-  /** 'sweep' (default: spike counts, spike times and subthreshold voltage) or 'mse' on the voltage. */
-  loss?: 'sweep' | 'mse';
+  /** The loss per sweep, summed over sweeps: see {@link TRACE_LOSSES}. Default 'sweep'. */
+  loss?: TraceLoss;
   lossOptions?: SweepLossOptions;
   /** Threshold for spikes in the recorded voltage (mV). Default -20, as eFEL. */
   threshold?: number;
@@ -28,6 +29,18 @@ export interface TraceFitSpec {
   seed?: number;
   batchSize?: number;
 }
+
+/** Losses `fit-trace` offers, per sweep (summed over sweeps). */
+export const TRACE_LOSSES = {
+  sweep: 'spike counts, spike times, intervals, latency and subthreshold voltage (sweepLoss; the default)',
+  mse: 'mean squared error of the voltage (differentiable: for gradient methods)',
+  subthreshold: '(RMSE of the voltage away from spikes / 5 mV)^2',
+  gamma: '1 - coincidence factor (Δ = 2 ms)',
+  'van-rossum': 'van Rossum distance (τ = 10 ms)',
+  'victor-purpura': 'Victor–Purpura distance (q = 0.1/ms) per data spike',
+  isi: 'ISI distance (Kreuz)',
+} as const;
+export type TraceLoss = keyof typeof TRACE_LOSSES;
 
 /** Builds the OptNeuron options that fit a model to recorded current-clamp sweeps. */
 export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace[]> {
@@ -58,7 +71,8 @@ export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace
     return { times, v: s.v, spikes: detectSpikes(times, s.v, threshold) };
   });
   const variable = model.stateVariables[0]!;
-  const useMse = spec.loss === 'mse';
+  const loss = spec.loss ?? 'sweep';
+  if (!(loss in TRACE_LOSSES)) throw new Error(`fit-trace: unknown loss '${loss}' (choose from ${Object.keys(TRACE_LOSSES).join(', ')})`);
   const hasSpikes = model.spec.spike !== undefined;
   return {
     experiment: new ReplaySweeps(sweeps.map((s) => ({ I: s.I, sampleDt: s.sampleDt }))),
@@ -82,8 +96,23 @@ export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace
     getLoss: (ist: Results, soll: SweepTrace[]) =>
       soll.map((target, k) => {
         const v = ist.trace(variable, k);
-        if (useMse) return mse(v, target.v);
+        if (loss === 'mse') return mse(v, target.v);
         const spikes = hasSpikes ? ist.spikes(k) : detectSpikes(target.times, v, threshold);
+        const duration = sweeps[k]!.t.length * sweeps[k]!.sampleDt;
+        switch (loss) {
+          case 'subthreshold': {
+            const rmse = subthresholdRmse(target.times, v, target.v, [spikes, target.spikes], [2, 10]);
+            return rmse === undefined ? 0 : (rmse / 5) ** 2;
+          }
+          case 'gamma':
+            return 1 - coincidenceFactor(spikes, target.spikes, duration);
+          case 'van-rossum':
+            return vanRossumDistance(spikes, target.spikes, 10);
+          case 'victor-purpura':
+            return victorPurpuraDistance(spikes, target.spikes, 0.1) / Math.max(1, target.spikes.length);
+          case 'isi':
+            return isiDistanceKreuz(spikes, target.spikes, 0, duration);
+        }
         return sweepLoss({ times: target.times, v, spikes }, target, spec.lossOptions);
       }),
   };
