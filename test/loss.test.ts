@@ -108,3 +108,15 @@ describe('spike-train distances', () => {
     expect(() => intrinsicReliability([base], 1000)).toThrow(/at least two trials/);
   });
 });
+
+describe('feature loss', () => {
+  it('sums capped mean absolute z-scores; missing features score the cap', async () => {
+    const { featureLoss } = await import('../src/loss/index.ts');
+    const targets = { Spikecount: { mean: 6, sd: 1 }, ISI_values: { mean: 100, sd: 10 }, voltage_base: -75 };
+    expect(featureLoss({ Spikecount: 6, ISI_values: [100, 100], voltage_base: -75 }, targets)).toBe(0);
+    // |8-6|/1 + mean(|90-100|, |130-100|)/10 + |-67.5+75| / 7.5
+    expect(featureLoss({ Spikecount: 8, ISI_values: [90, 130], voltage_base: -67.5 }, targets)).toBeCloseTo(2 + 2 + 1, 12);
+    expect(featureLoss({ Spikecount: 6, ISI_values: null, voltage_base: -75 }, targets)).toBe(250);
+    expect(featureLoss({ Spikecount: 600, ISI_values: [], voltage_base: -75 }, targets, { maxScore: 50 })).toBe(100);
+  });
+});
