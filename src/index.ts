@@ -34,3 +34,4 @@ export { lbfgs, type LbfgsOptions, type LbfgsResult } from './gradient/lbfgs.ts'
 export { levenbergMarquardt, type LmOptions, type LmResult } from './gradient/lm.ts';
 export { printEvery, saveLoss, saveParameters, stopAtLoss, stopOnPlateau, combine, type Callback, type FitState } from './gradient/callbacks.ts';
 export { sensitivityKey } from './sim/population.ts';
+export * from './features/index.ts';

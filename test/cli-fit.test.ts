@@ -111,6 +111,18 @@ describe('neurofit fit <module>', () => {
   });
 });
 
+describe('reports from the fit commands', () => {
+  it('--report writes the HTML report beside the results file', () => {
+    const out = join(dir, 'with-report.json');
+    const r = neurofit('fit-trace', '--model', 'izhikevich', '--data', data10, '--fit', 'a,d', '--max-evals', '20', '--out', out, '--report');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/report: .*with-report\.html/);
+    const html = readFileSync(join(dir, 'with-report.html'), 'utf8');
+    expect(html).toMatch(/<svg/);
+    expect(html).toMatch(/izhikevich/);
+  });
+});
+
 describe('fit-trace losses', () => {
   it.each(['subthreshold', 'gamma', 'van-rossum', 'victor-purpura', 'isi'])('--loss %s fits and reports a finite loss', (loss) => {
     const out = join(dir, `loss-${loss}.json`);

@@ -69,3 +69,22 @@ describe('neurofit CLI', () => {
     expect(r.stderr.trim().split('\n').length).toBe(1);
   });
 });
+
+describe('neurofit features', () => {
+  const efel = fileURLToPath(new URL('../../shared/data/efel/testdata.txt', import.meta.url));
+  it('prints eFEL features of a recording as one JSON object', () => {
+    const r = neurofit('features', '--data', efel, '--stim-start', '700', '--stim-end', '2700', '--features', 'Spikecount,mean_frequency,peak_time', '--json');
+    expect(r.code).toBe(0);
+    const f = JSON.parse(r.stdout);
+    expect(Object.keys(f)).toEqual(['Spikecount', 'mean_frequency', 'peak_time']);
+    expect(f.Spikecount).toBe(6);
+    expect(f.peak_time.length).toBe(6);
+  });
+
+  it('names an unknown feature and a missing file', () => {
+    expect(neurofit('features', '--data', efel, '--features', 'spike_cout').stderr).toMatch(/unknown feature 'spike_cout'/);
+    const missing = neurofit('features', '--data', 'nope.txt');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read data file 'nope.txt'/);
+  });
+});

@@ -22,6 +22,7 @@ interface CommonOptions {
   iters?: string;
   lr?: string;
   starts?: string;
+  report?: boolean;
 }
 
 function addCommon(cmd: Command, defaultEvals: string): Command {
@@ -34,7 +35,8 @@ function addCommon(cmd: Command, defaultEvals: string): Command {
     .option('--seed <n>', 'seed of the search and the noise', '0')
     .option('--batch-size <n>', 'parameter sets simulated together per round')
     .option('--resume', 'continue from the results file given by --out')
-    .option('--json', 'print the result as JSON on stdout');
+    .option('--json', 'print the result as JSON on stdout')
+    .option('--report', 'also write an HTML report beside the results file (results.html)');
 }
 
 /** An integer option >= 1, or undefined when not given. */
@@ -81,15 +83,23 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, out: str
     bar.stop();
   }
   const seconds = (performance.now() - started) / 1000;
+  let reportPath: string | undefined;
+  if (common.report) {
+    const { writeReport } = await import('../report/report.ts');
+    const { defaultReportPath } = await import('./report.ts');
+    reportPath = defaultReportPath(out);
+    await writeReport(out, reportPath);
+  }
   if (common.json) {
     const { params, loss, lossSd, method, evaluations, iterations, history } = result;
-    process.stdout.write(JSON.stringify({ params, loss, lossSd, method, evaluations, iterations, history, resultsFile: out }) + '\n');
+    process.stdout.write(JSON.stringify({ params, loss, lossSd, method, evaluations, iterations, history, resultsFile: out, report: reportPath }) + '\n');
     return;
   }
   const fitted = new Set(opt.variables.fitted.map((f) => f.name));
   process.stdout.write(`${label}: ${result.evaluations} evaluations${result.iterations ? `, ${result.iterations} gradient steps` : ''} (${result.method}) in ${seconds.toFixed(1)} s, best loss ${result.loss.toPrecision(6)}` + (result.lossSd > 0 ? ` ± ${result.lossSd.toPrecision(3)}` : '') + '\n');
   for (const [k, v] of Object.entries(result.params)) process.stdout.write(`  ${k} = ${Number(v.toPrecision(6))}${fitted.has(k) ? '' : '  (held)'}\n`);
   process.stdout.write(`results: ${out}\n`);
+  if (reportPath) process.stdout.write(`report: ${reportPath}\n`);
 }
 
 /** `neurofit fit <module>`: the module default-exports OptNeuron options. */

@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { modelsCommand } from './models.ts';
 import { simulateCommand } from './simulate.ts';
 import { fitCommand, fitTraceCommand } from './fit.ts';
+import { reportCommand } from './report.ts';
+import { featuresCommand } from './features.ts';
 import { UsageError } from './errors.ts';
 
 /** The `neurofit` command line. */
@@ -15,6 +17,8 @@ export function program(): Command {
   cli.addCommand(simulateCommand());
   cli.addCommand(fitCommand());
   cli.addCommand(fitTraceCommand());
+  cli.addCommand(reportCommand());
+  cli.addCommand(featuresCommand());
   for (const c of cli.commands) c.exitOverride();
   return cli;
 }

@@ -101,6 +101,8 @@ export async function runGradient<Soll>(ctx: GradientContext<Soll>, s: GradientS
   const names = vectors[0]!.names;
   const startU = vectors.map((v) => v.initial());
   const warned = new Set<string>();
+  /** Every value (held constants too) for the history, as a search records it. */
+  const full = (params: Record<string, number>) => ctx.variables.resolve(params);
 
   /** Loss and d(loss)/dθ of every start at once (one batched simulation). */
   const evaluate = async (us: Float64Array[], first = 0): Promise<{ params: Record<string, number>; loss: number; grad: Float64Array }[]> => {
@@ -148,7 +150,7 @@ export async function runGradient<Soll>(ctx: GradientContext<Soll>, s: GradientS
           async (u) => {
             const [r] = await evaluate([u], start);
             checkFinite(r!, step);
-            ctx.record([{ params: r!.params, loss: r!.loss, lossSd: 0 }], step);
+            ctx.record([{ params: full(r!.params), loss: r!.loss, lossSd: 0 }], step);
             return { f: r!.loss, g: vector.pullback(u, r!.grad) };
           },
           u0,
@@ -190,7 +192,7 @@ export async function runGradient<Soll>(ctx: GradientContext<Soll>, s: GradientS
             const cost = 0.5 * r.reduce((a, x) => a + x * x, 0);
             if (!Number.isFinite(cost)) throw new Error(`gradient fitting stopped at step ${step}: residuals not finite at ${names.map((n) => `${n} = ${params[n]}`).join(', ')}`);
             // the history keeps the user's loss, comparable with every other method's
-            ctx.record([{ params, loss: toNumber(ctx.getLoss(ist, ctx.soll(0)) as LossValue), lossSd: 0 }], step);
+            ctx.record([{ params: full(params), loss: toNumber(ctx.getLoss(ist, ctx.soll(0)) as LossValue), lossSd: 0 }], step);
             return { r, J };
           },
           u0,
@@ -221,7 +223,7 @@ export async function runGradient<Soll>(ctx: GradientContext<Soll>, s: GradientS
     for (; iteration < s.iterations; iteration++) {
       const results = await evaluate(us);
       results.forEach((r) => checkFinite(r, iteration));
-      ctx.record(results.map((r) => ({ params: r.params, loss: r.loss, lossSd: 0 })), iteration);
+      ctx.record(results.map((r) => ({ params: full(r.params), loss: r.loss, lossSd: 0 })), iteration);
       const best = results.reduce((a, b) => (b.loss < a.loss ? b : a));
       if (stop(iteration, best.loss, best.params)) return { iterations: iteration + 1, stoppedBy: 'callback' };
       const gradU = results.map((r, k) => vectors[k]!.pullback(us[k]!, r.grad));
@@ -236,7 +238,7 @@ export async function runGradient<Soll>(ctx: GradientContext<Soll>, s: GradientS
     }
     // the point the last step reached has not been evaluated yet
     const last = await evaluate(us);
-    ctx.record(last.map((r) => ({ params: r.params, loss: r.loss, lossSd: 0 })), iteration);
+    ctx.record(last.map((r) => ({ params: full(r.params), loss: r.loss, lossSd: 0 })), iteration);
     return { iterations: iteration, stoppedBy: 'iterations' };
   } finally {
     variables.forEach((v) => v.dispose());
