@@ -124,7 +124,7 @@ describe('reports from the fit commands', () => {
 });
 
 describe('fit-trace losses', () => {
-  it.each(['subthreshold', 'gamma', 'van-rossum', 'victor-purpura', 'isi'])('--loss %s fits and reports a finite loss', (loss) => {
+  it.each(['subthreshold', 'gamma', 'van-rossum', 'victor-purpura', 'isi', 'features'])('--loss %s fits and reports a finite loss', (loss) => {
     const out = join(dir, `loss-${loss}.json`);
     const r = neurofit('fit-trace', '--model', 'izhikevich', '--data', data10, '--fit', 'a,d', '--loss', loss, '--max-evals', '25', '--out', out, '--json');
     expect(r.code).toBe(0);
@@ -136,6 +136,6 @@ describe('fit-trace losses', () => {
   it('an unknown loss names the choices', () => {
     const r = neurofit('fit-trace', '--model', 'izhikevich', '--data', data10, '--fit', 'a', '--loss', 'l1', '--out', join(dir, 'l1.json'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown loss 'l1' \(choose from sweep, mse, subthreshold, gamma, van-rossum, victor-purpura, isi\)/);
+    expect(r.stderr).toMatch(/unknown loss 'l1' \(choose from sweep, mse, subthreshold, gamma, van-rossum, victor-purpura, isi, features\)/);
   });
 });

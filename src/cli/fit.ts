@@ -133,6 +133,9 @@ interface FitTraceOptions extends CommonOptions {
   dt?: string;
   loss: string;
   threshold: string;
+  features?: string;
+  stimStart?: string;
+  stimEnd?: string;
   tCol: string;
   iCol?: string;
   vCol: string;
@@ -154,6 +157,9 @@ export function fitTraceCommand(): Command {
       .option('--dt <ms>', 'integration step (default: 0.01 ms, or the sampling interval if smaller)')
       .option('--loss <kind>', `loss per sweep: ${Object.entries(TRACE_LOSSES).map(([k, v]) => `${k} (${v})`).join('; ')}`, 'sweep')
       .option('--threshold <mV>', 'spike detection threshold on the recorded voltage', '-20')
+      .option('--features <a,b,...>', 'eFEL features for --loss features')
+      .option('--stim-start <ms>', 'stimulus onset for --loss features (default: where the current changes)')
+      .option('--stim-end <ms>', 'stimulus offset for --loss features')
       .option('--t-col <name>', 'time column (name, or 0-based index for files without a header)', 't')
       .option('--i-col <name>', "current column(s), comma-separated, or 'none' for zero current (default: 'I' if the file has it)")
       .option('--v-col <name>', 'voltage column(s), comma-separated: several make several sweeps', 'v')
@@ -207,6 +213,9 @@ export function fitTraceCommand(): Command {
         set: parseAssignments(opts.set),
         loss: opts.loss as TraceLoss,
         threshold: parseNumber(opts.threshold, '--threshold'),
+        features: opts.features?.split(',').map((s) => s.trim()).filter(Boolean),
+        stimStart: opts.stimStart !== undefined ? parseNumber(opts.stimStart, '--stim-start') : undefined,
+        stimEnd: opts.stimEnd !== undefined ? parseNumber(opts.stimEnd, '--stim-end') : undefined,
         timeStep: dt,
       }) as OptNeuronOptions;
     } catch (err) {

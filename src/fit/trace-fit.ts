@@ -5,6 +5,8 @@ import { coincidenceFactor, detectSpikes } from '../loss/spikes.ts';
 import { mse } from '../loss/trace.ts';
 import { subthresholdRmse, sweepLoss, type SweepLossOptions, type SweepTrace } from '../loss/sweeps.ts';
 import { isiDistanceKreuz, vanRossumDistance, victorPurpuraDistance } from '../loss/spike-distances.ts';
+import { featureLoss, type FeatureTarget } from '../loss/features.ts';
+import { computeFeatures } from '../features/compute.ts';
 import { ReplaySweeps } from '../../experiments/replay-sweeps.ts';
 import type { OptNeuronOptions } from './opt-neuron.ts';
 import type { VariablesBounds } from './variables.ts';
@@ -24,6 +26,11 @@ export interface TraceFitSpec {
   lossOptions?: SweepLossOptions;
   /** Threshold for spikes in the recorded voltage (mV). Default -20, as eFEL. */
   threshold?: number;
+  /** For loss 'features': eFEL features compared (default {@link DEFAULT_FIT_FEATURES}). */
+  features?: readonly string[];
+  /** For loss 'features': the stimulus window (ms); default the span where the recorded current differs from its first value. */
+  stimStart?: number;
+  stimEnd?: number;
   timeStep?: number;
   method?: string;
   seed?: number;
@@ -39,7 +46,11 @@ export const TRACE_LOSSES = {
   'van-rossum': 'van Rossum distance (τ = 10 ms)',
   'victor-purpura': 'Victor–Purpura distance (q = 0.1/ms) per data spike',
   isi: 'ISI distance (Kreuz)',
+  features: 'eFEL features of data and model, capped z-scores (SD 5 % of the data value)',
 } as const;
+
+/** Features a `features` loss compares unless told otherwise. */
+export const DEFAULT_FIT_FEATURES = ['Spikecount', 'mean_frequency', 'time_to_first_spike', 'voltage_base', 'ISI_CV', 'steady_state_voltage'] as const;
 export type TraceLoss = keyof typeof TRACE_LOSSES;
 
 /** Builds the OptNeuron options that fit a model to recorded current-clamp sweeps. */
@@ -73,6 +84,19 @@ export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace
   const variable = model.stateVariables[0]!;
   const loss = spec.loss ?? 'sweep';
   if (!(loss in TRACE_LOSSES)) throw new Error(`fit-trace: unknown loss '${loss}' (choose from ${Object.keys(TRACE_LOSSES).join(', ')})`);
+  const featureNames = [...(spec.features ?? DEFAULT_FIT_FEATURES)];
+  const windows = sweeps.map((s) => stimulusWindow(s, spec.stimStart, spec.stimEnd));
+  const featureTargets: Record<string, FeatureTarget>[] =
+    loss === 'features'
+      ? targets.map((target, k) => {
+          const values = computeFeatures({ t: target.times, v: target.v, stimStart: windows[k]![0], stimEnd: windows[k]![1], threshold }, featureNames);
+          return Object.fromEntries(
+            Object.entries(values)
+              .filter(([, v]) => typeof v === 'number' && Number.isFinite(v))
+              .map(([name, v]) => [name, { mean: v as number, sd: name.toLowerCase().includes('count') ? 0.5 : Math.max(0.05 * Math.abs(v as number), 0.1) }]),
+          );
+        })
+      : [];
   const hasSpikes = model.spec.spike !== undefined;
   return {
     experiment: new ReplaySweeps(sweeps.map((s) => ({ I: s.I, sampleDt: s.sampleDt }))),
@@ -112,8 +136,38 @@ export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace
             return victorPurpuraDistance(spikes, target.spikes, 0.1) / Math.max(1, target.spikes.length);
           case 'isi':
             return isiDistanceKreuz(spikes, target.spikes, 0, duration);
+          case 'features': {
+            // a reset model never shows its spike in the sampled voltage: draw each one as a peak
+            const painted = Float64Array.from(v);
+            const step = target.times[1]! - target.times[0]!;
+            if (hasSpikes && model.spec.reset.length > 0) {
+              for (const s of spikes) {
+                const r = Math.ceil(s / step - 1e-9);
+                if (r < painted.length) painted[r] = 0;
+              }
+            }
+            const values = computeFeatures({ t: target.times, v: painted, stimStart: windows[k]![0], stimEnd: windows[k]![1], threshold }, Object.keys(featureTargets[k]!));
+            return featureLoss(values, featureTargets[k]!);
+          }
         }
         return sweepLoss({ times: target.times, v, spikes }, target, spec.lossOptions);
       }),
   };
+}
+
+/** The stimulus window of a sweep: given, or where the recorded current departs from its first value. */
+function stimulusWindow(sweep: Sweep, start?: number, end?: number): [number, number] {
+  const t0 = sweep.t[0]!;
+  const rest = sweep.I[0]!;
+  let first = -1;
+  let last = -1;
+  for (let k = 0; k < sweep.I.length; k++) {
+    if (sweep.I[k] !== rest) {
+      if (first < 0) first = k;
+      last = k;
+    }
+  }
+  const duration = sweep.t.length * sweep.sampleDt;
+  const detected: [number, number] = first < 0 ? [0, duration] : [sweep.t[first]! - t0, sweep.t[last]! - t0 + sweep.sampleDt];
+  return [start ?? detected[0], end ?? detected[1]];
 }

@@ -10,6 +10,8 @@ export interface InputContext {
   N: number;
   /** One generator per neuron, for noise. */
   rng: Uniform[];
+  /** Each neuron's value of a parameter (for stimuli whose amplitude is itself fitted). */
+  param(name: string): Float64Array;
 }
 
 /**
@@ -36,12 +38,31 @@ function shared(value: (t: number, dt: number) => number): Input {
   };
 }
 
-/** `amplitude` from `start` (inclusive) to `stop` (exclusive) ms, `baseline` otherwise. */
-export function step(o: { amplitude: number; start: number; stop: number; baseline?: number }): Input {
-  checkFinite('step', o);
+/**
+ * `amplitude` from `start` (inclusive) to `stop` (exclusive) ms, `baseline` otherwise.
+ * The amplitude may name a parameter of the model: each neuron then gets its own
+ * amplitude, so a stimulus that a recording does not state can be fitted.
+ */
+export function step(o: { amplitude: number | string; start: number; stop: number; baseline?: number }): Input {
+  checkFinite('step', { ...o, amplitude: typeof o.amplitude === 'number' ? o.amplitude : 0 });
   if (!(o.stop > o.start)) throw new Error(`step: stop (${o.stop}) must be after start (${o.start})`);
   const base = o.baseline ?? 0;
-  return shared((t, dt) => (t >= o.start - EDGE * dt && t < o.stop - EDGE * dt ? o.amplitude : base));
+  const on = (t: number, dt: number) => t >= o.start - EDGE * dt && t < o.stop - EDGE * dt;
+  if (typeof o.amplitude === 'number') {
+    const amplitude = o.amplitude;
+    return shared((t, dt) => (on(t, dt) ? amplitude : base));
+  }
+  const name = o.amplitude;
+  return {
+    perNeuron: true,
+    fill(out, ctx) {
+      const amplitude = ctx.param(name);
+      for (let s = 0; s < ctx.steps; s++) {
+        const active = on(ctx.t0 + s * ctx.dt, ctx.dt);
+        for (let i = 0; i < ctx.N; i++) out[i * ctx.steps + s] = active ? amplitude[i]! : base;
+      }
+    },
+  };
 }
 
 /** Linear from `from` at `start` to `to` at `stop` (ms), `baseline` outside. */

@@ -234,7 +234,7 @@ export class Population {
     const t0 = this.t;
     const drivenArrays = driven.map(({ input }) => {
       const out = new Float64Array(input.perNeuron ? N * steps : steps);
-      input.fill(out, { t0, dt: this.dt, steps, N, rng: this.rng });
+      input.fill(out, { t0, dt: this.dt, steps, N, rng: this.rng, param: (name) => this.arrayOf(name) });
       return out;
     });
     const rec = config.record.map(() => new Float64Array(N * nRec));
