@@ -1,6 +1,6 @@
 import type { NeuronModel } from '../model/neuron.ts';
 import type { Results } from '../experiment/results.ts';
-import type { Sweep } from '../io/recording.ts';
+import { resampleSweep, type Sweep } from '../io/recording.ts';
 import { coincidenceFactor, detectSpikes } from '../loss/spikes.ts';
 import { mse } from '../loss/trace.ts';
 import { subthresholdRmse, sweepLoss, type SweepLossOptions, type SweepTrace } from '../loss/sweeps.ts';
@@ -13,7 +13,7 @@ import type { VariablesBounds } from './variables.ts';
 
 export interface TraceFitSpec {
   model: NeuronModel;
-  /** One or more sweeps of one cell, fitted jointly (one chunk each). */
+  /** One or more sweeps of one cell, fitted jointly (one chunk each); resampled if their interval is not a multiple of dt. */
   sweeps: Sweep[];
   /** Parameters to fit. */
   fit: string[];
@@ -55,15 +55,13 @@ export type TraceLoss = keyof typeof TRACE_LOSSES;
 
 /** Builds the OptNeuron options that fit a model to recorded current-clamp sweeps. */
 export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace[]> {
-  const { model, sweeps } = spec;
-  if (sweeps.length === 0) throw new Error('fit-trace: no data sweeps');
+  const { model } = spec;
+  if (spec.sweeps.length === 0) throw new Error('fit-trace: no data sweeps');
   if (spec.fit.length === 0) throw new Error('fit-trace: name the parameters to fit');
-  const dt = spec.timeStep ?? Math.min(0.01, sweeps[0]!.sampleDt);
-  for (const s of sweeps) {
-    const ratio = s.sampleDt / dt;
-    if (Math.abs(ratio - Math.round(ratio)) > 1e-6) throw new Error(`fit-trace: dt (${dt} ms) must divide the sampling interval of ${s.name} (${s.sampleDt} ms)`);
-    if (Math.abs(s.sampleDt - sweeps[0]!.sampleDt) > 1e-9) throw new Error('fit-trace: all sweeps must share one sampling interval');
-  }
+  const dt = spec.timeStep ?? Math.min(0.01, spec.sweeps[0]!.sampleDt);
+  // the model is recorded every k steps: data on another grid is resampled to the nearest multiple of dt
+  const grid = dt * Math.max(1, Math.round(spec.sweeps[0]!.sampleDt / dt));
+  const sweeps = spec.sweeps.map((s) => (Math.abs(s.sampleDt - grid) > 1e-9 * grid ? resampleSweep(s, grid) : s));
   const variablesBounds: VariablesBounds = {};
   for (const [p, value] of Object.entries(spec.set ?? {})) variablesBounds[p] = value;
   for (const p of spec.fit) {
