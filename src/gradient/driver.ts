@@ -144,8 +144,15 @@ export async function runGradient<Soll>(ctx: GradientContext<Soll>, s: GradientS
     let stoppedBy = 'iterations';
     for (const [start, u0] of startU.entries()) {
       const vector = vectors[start]!;
+      let step = 0;
+      const iterationOptions = {
+        maxIterations: s.iterations,
+        onIteration: (st: { iteration: number; x: Float64Array; f: number }) => {
+          step = st.iteration;
+          return stop(st.iteration, st.f, vector.values(st.x));
+        },
+      };
       if (s.method === 'lbfgs') {
-        let step = 0;
         const result = await lbfgs(
           async (u) => {
             const [r] = await evaluate([u], start);
@@ -154,20 +161,13 @@ export async function runGradient<Soll>(ctx: GradientContext<Soll>, s: GradientS
             return { f: r!.loss, g: vector.pullback(u, r!.grad) };
           },
           u0,
-          {
-            maxIterations: s.iterations,
-            onIteration: (st) => {
-              step = st.iteration;
-              return stop(st.iteration, st.f, vector.values(st.x));
-            },
-          },
+          iterationOptions,
         );
         iterations += result.iterations;
         stoppedBy = result.reason;
       } else {
         if (!ctx.residuals) throw new Error("method 'lm' needs residuals: give OptNeuron a `residuals(ist, soll)` function (fit-trace provides one)");
         const residuals = ctx.residuals;
-        let step = 0;
         const result = await levenbergMarquardt(
           async (u) => {
             const params = vector.values(u);
@@ -196,13 +196,7 @@ export async function runGradient<Soll>(ctx: GradientContext<Soll>, s: GradientS
             return { r, J };
           },
           u0,
-          {
-            maxIterations: s.iterations,
-            onIteration: (st) => {
-              step = st.iteration;
-              return stop(st.iteration, st.f, vector.values(st.x));
-            },
-          },
+          iterationOptions,
         );
         iterations += result.iterations;
         stoppedBy = result.reason;

@@ -373,11 +373,16 @@ function emitSpike(
 export function generateInitSource(spec: ModelSpec): string {
   const em = new Emitter((s) => jsName(s), '_i', '  ');
   for (const o of spec.odes) em.raw(`S[${spec.odes.indexOf(o)}][i] = ${em.expr(o.init)};`);
+  return overNeurons(spec, em.lines);
+}
+
+/** A loop over the neurons with each one's parameters in scope (initial values depend on nothing else). */
+function overNeurons(spec: ModelSpec, body: string[]): string {
   return [
     '"use strict";',
     'for (let i = 0; i < N; i++) {',
     ...spec.paramNames.map((p, k) => `  const ${jsName(p)} = P[${k}][i];`),
-    ...em.lines,
+    ...body,
     '}',
   ].join('\n');
 }
@@ -399,14 +404,7 @@ export function compileInitTangents(spec: ModelSpec, theta: string[]): InitTange
   spec.odes.forEach((o, k) =>
     theta.forEach((p, pi) => em.raw(`SS[${k * theta.length + pi}][i] = ${em.expr(partial(o.init, p))};`)),
   );
-  const source = [
-    '"use strict";',
-    'for (let i = 0; i < N; i++) {',
-    ...spec.paramNames.map((p, k) => `  const ${jsName(p)} = P[${k}][i];`),
-    ...em.lines,
-    '}',
-  ].join('\n');
-  return new Function('N', 'P', 'SS', source) as InitTangentKernel;
+  return new Function('N', 'P', 'SS', overNeurons(spec, em.lines)) as InitTangentKernel;
 }
 
 function sym(name: string): MathNode {
