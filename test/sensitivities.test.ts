@@ -101,6 +101,35 @@ describe('forward sensitivities: exact gradients of the discrete simulation', ()
     expect(p2.getSensitivity('x', 'top')[0]).toBe(1);
   });
 
+  it('spike times: d(t_spike)/dθ through the interpolation equals central differences', () => {
+    for (const [model, p, base, method] of [
+      [izhikevich, 'a', { a: 0.02, b: 0.2, d: 8 }, 'euler'],
+      [izhikevich, 'd', { a: 0.02, b: 0.2, d: 8 }, 'rk4'],
+      [hodgkinHuxley, 'gK', { gNa: 120, gK: 36 }, 'rk4'],
+    ] as const) {
+      const run = (params: Record<string, number>, track: boolean) => {
+        const pop = new Population(model, 1, { dt: 0.01, method });
+        pop.set(params);
+        if (track) pop.trackSensitivities([p]);
+        pop.reset();
+        pop.input('I', step({ amplitude: 10, start: 5, stop: 100 }));
+        const mon = new Monitor(pop, ['v', 'spike']);
+        pop.simulate(100);
+        return mon.chunks()[0]!;
+      };
+      const chunk = run(base, true);
+      const h = base[p as keyof typeof base] * 1e-7;
+      const plus = run({ ...base, [p]: base[p as keyof typeof base] + h }, false).spikes[0]!;
+      const minus = run({ ...base, [p]: base[p as keyof typeof base] - h }, false).spikes[0]!;
+      const exact = chunk.spikeSensitivities!.values[0]!;
+      expect(chunk.spikes[0]!.length).toBeGreaterThanOrEqual(3);
+      chunk.spikes[0]!.forEach((_, k) => {
+        const fd = (plus[k]! - minus[k]!) / (2 * h);
+        expect(Math.abs(exact[k]! - fd), `${model.name} spike ${k} d/d${p}`).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
+      });
+    }
+  });
+
   it('rejects parameters that are not there or are driven by an input', () => {
     const pop = new Population(izhikevich, 1);
     expect(() => pop.trackSensitivities(['q'])).toThrow(/'q' is not a parameter/);

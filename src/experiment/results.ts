@@ -71,6 +71,21 @@ export class Results {
     return this.chunk(chunk).spikes[this.neuron] ?? new Float64Array(0);
   }
 
+  /**
+   * d(spike time)/d`theta` for each of this neuron's spikes in `chunk`, when the population
+   * tracked sensitivities: the spike time is interpolated inside its step, so it moves
+   * smoothly with the parameters while the spike stays in that step.
+   */
+  spikeSensitivity(theta: string, chunk = 0): Float64Array {
+    const c = this.chunk(chunk);
+    const sens = c.spikeSensitivities;
+    const p = sens ? sens.theta.indexOf(theta) : -1;
+    if (!sens || p < 0) throw new Error(`results: no spike-time sensitivity to '${theta}' was recorded (record 'spike' with sensitivities tracked)`);
+    const P = sens.theta.length;
+    const all = sens.values[this.neuron]!;
+    return Float64Array.from({ length: all.length / P }, (_, k) => all[k * P + p]!);
+  }
+
   /** Simulated duration of `chunk` (ms). */
   duration(chunk = 0): number {
     return this.chunk(chunk).duration;
@@ -121,8 +136,10 @@ export function mergeChunks(size: number, perMonitor: Chunk[][]): BatchRecording
       const withSpikes = parts.find((p) => p.spikes[i]!.length > 0);
       return withSpikes ? withSpikes.spikes[i]! : new Float64Array(0);
     });
+    const withSpikeSens = parts.find((p) => p.spikeSensitivities && p.spikes.some((s) => s.length > 0)) ?? parts.find((p) => p.spikeSensitivities);
     chunks.push({
       values,
+      spikeSensitivities: withSpikeSens?.spikeSensitivities,
       rows: withRows[0]?.rows ?? 0,
       times: withRows[0]?.times ?? new Float64Array(0),
       spikes,

@@ -43,7 +43,8 @@ export interface KernelIO {
   lastSpike: Float64Array;
   /** One uniform [0, 1) generator per neuron, for models with random draws. */
   rng: (() => number)[] | null;
-  onSpike: (neuron: number, time: number) => void;
+  /** With sensitivities, `dTime[p]` is d(spike time)/d(θ p) through the interpolation inside the step. */
+  onSpike: (neuron: number, time: number, dTime?: number[]) => void;
   /** With sensitivities: d(state k)/d(θ p) at index k * P + p, each of length N. Updated in place. */
   sens?: Float64Array[];
   /** With sensitivities: d(recorded r)/d(θ p) at index r * P + p, each `N * nRec`. */
@@ -172,6 +173,8 @@ export function generateKernelSource(spec: ModelSpec, config: KernelConfig): str
   const tan1 = tan;
   const needsOld = spec.spike && spec.reset.length === 0; // upward crossing needs the old value
   const g0 = spec.spike && (needsOld || spec.spike.crossing) ? em.expr(spikeNodes[0]!) : undefined;
+  // the crossing function's tangent at the start of the step, for d(spike time)/dθ
+  const dg0 = spec.spike?.crossing && theta.length > 0 ? tangentOf(spec.spike.crossing.g) : [];
 
   if (config.record.length > 0) {
     em.raw('if (ph === 0) {');
@@ -250,7 +253,7 @@ export function generateKernelSource(spec: ModelSpec, config: KernelConfig): str
   });
 
   if (spec.spike) {
-    emitSpike(spec, em, next, nextTan, baseEnv, g0, algebraicDeps, (e, t) => {
+    emitSpike(spec, em, next, nextTan, baseEnv, g0, dg0, algebraicDeps, (e, t) => {
       env = e;
       tan = t;
     }, tangentOf);
@@ -313,6 +316,7 @@ function emitSpike(
   nextTan: Map<string, string[]>,
   baseEnv: Map<string, string>,
   g0: string | undefined,
+  dg0: string[],
   algebraicDeps: Map<string, Set<string>>,
   setScope: (env: Map<string, string>, tan: Map<string, string[]>) => void,
   tangentOf: (node: MathNode) => string[],
@@ -336,7 +340,8 @@ function emitSpike(
   const env = new Map(baseEnv);
   for (const [k, v] of next) env.set(k, v);
   env.set('t', '(t + dt)');
-  setScope(env, new Map(nextTan));
+  const tanScope = new Map(nextTan);
+  setScope(env, tanScope);
   const node = spike.crossing?.g ?? spike.condition;
   const needed = neededAlgebraics([node], algebraicDeps);
   for (const a of spec.algebraics) if (needed.has(a.name)) env.set(a.name, em.expr(a.expr));
@@ -354,7 +359,15 @@ function emitSpike(
   }
   em.raw(`  if (${fires}) {`);
   em.raw(`    tl = ${when};`);
-  em.raw('    onSpike(i, tl);');
+  if (dg0.length > 0) {
+    // t_spike = t + dt g0 / (g0 - g1): its derivative through the tangents of g at both ends of the step
+    for (const a of spec.algebraics) if (needed.has(a.name)) tanScope.set(a.name, tangentOf(a.expr));
+    const dg1 = tangentOf(node);
+    const dTime = dg0.map((d0, p) => `(${g0} < 0 ? dt * (${g0} * ${dg1[p]} - ${now} * ${d0}) / ((${g0} - ${now}) * (${g0} - ${now})) : 0)`);
+    em.raw(`    onSpike(i, tl, [${dTime.join(', ')}]);`);
+  } else {
+    em.raw('    onSpike(i, tl);');
+  }
   for (const r of spec.reset) {
     // statements run in order: nothing computed before an assignment may be reused after it
     em.clearMemo();

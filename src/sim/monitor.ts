@@ -19,6 +19,8 @@ export interface Chunk {
   times: Float64Array;
   /** Spike times per neuron (ms since the chunk began). */
   spikes: Float64Array[];
+  /** With sensitivities: per neuron, d(spike time)/dθ, spike-major (spike k, θ p at k * P + p). */
+  spikeSensitivities?: { theta: string[]; values: Float64Array[] };
   /** Simulated time covered by the chunk (ms). */
   duration: number;
 }
@@ -27,6 +29,7 @@ interface OpenChunk {
   /** Kept rows are evenly spaced: step of row r is firstStep + r * every. */
   segments: { values: Map<string, Float64Array>; rows: number; firstStep: number; every: number }[];
   spikes: number[][];
+  spikeSens: number[][];
   duration: number;
 }
 
@@ -135,8 +138,10 @@ export class Monitor {
   }
 
   /** @internal */
-  receiveSpike(neuron: number, time: number): void {
-    if (this.active && this.recordSpikes) this.current.spikes[neuron]!.push(time);
+  receiveSpike(neuron: number, time: number, dTime?: number[]): void {
+    if (!this.active || !this.recordSpikes) return;
+    this.current.spikes[neuron]!.push(time);
+    if (dTime) this.current.spikeSens[neuron]!.push(...dTime);
   }
 
   /** @internal The population has simulated up to `time` ms in this chunk. */
@@ -145,7 +150,8 @@ export class Monitor {
   }
 
   private emptyChunk(): OpenChunk {
-    return { segments: [], spikes: Array.from({ length: this.population.size }, () => []), duration: 0 };
+    const perNeuron = () => Array.from({ length: this.population.size }, () => [] as number[]);
+    return { segments: [], spikes: perNeuron(), spikeSens: perNeuron(), duration: 0 };
   }
 
   private finish(c: OpenChunk): Chunk {
@@ -172,6 +178,8 @@ export class Monitor {
     const times = new Float64Array(rows);
     let r = 0;
     for (const seg of c.segments) for (let k = 0; k < seg.rows; k++) times[r++] = (seg.firstStep + k * seg.every) * dt;
-    return { values, rows, times, spikes: c.spikes.map((s) => Float64Array.from(s)), duration: c.duration };
+    const theta = [...this.population.sensitivities];
+    const spikeSensitivities = theta.length > 0 ? { theta, values: c.spikeSens.map((s) => Float64Array.from(s)) } : undefined;
+    return { values, rows, times, spikes: c.spikes.map((s) => Float64Array.from(s)), spikeSensitivities, duration: c.duration };
   }
 }

@@ -254,7 +254,7 @@ export class Population {
       recPhase: phase,
       lastSpike: this.lastSpike,
       rng: spec.randoms.length > 0 ? this.rng : null,
-      onSpike: spiking.length === 0 ? () => {} : (i, t) => spiking.forEach((m) => m.receiveSpike(i, t)),
+      onSpike: spiking.length === 0 ? () => {} : (i, t, d) => spiking.forEach((m) => m.receiveSpike(i, t, d)),
       sens: this.sens,
       recSens,
     };
