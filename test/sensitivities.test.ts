@@ -118,9 +118,10 @@ describe('forward sensitivities: exact gradients of the discrete simulation', ()
         return mon.chunks()[0]!;
       };
       const chunk = run(base, true);
-      const h = base[p as keyof typeof base] * 1e-7;
-      const plus = run({ ...base, [p]: base[p as keyof typeof base] + h }, false).spikes[0]!;
-      const minus = run({ ...base, [p]: base[p as keyof typeof base] - h }, false).spikes[0]!;
+      const value = (base as Record<string, number>)[p]!;
+      const h = value * 1e-7;
+      const plus = run({ ...base, [p]: value + h }, false).spikes[0]!;
+      const minus = run({ ...base, [p]: value - h }, false).spikes[0]!;
       const exact = chunk.spikeSensitivities!.values[0]!;
       expect(chunk.spikes[0]!.length).toBeGreaterThanOrEqual(3);
       chunk.spikes[0]!.forEach((_, k) => {
