@@ -74,7 +74,7 @@ describe('neurofit fit-trace', () => {
   });
 
   it.each([
-    [['--model', 'izhikevich', '--data', data10, '--fit', 'a', '--method', 'adam'], /--method adam needs --loss mse/],
+    [['--model', 'izhikevich', '--data', data10, '--fit', 'a', '--method', 'adam', '--loss', 'gamma'], /--method adam needs a differentiable loss: --loss sweep or mse/],
     [['--model', 'izhikevich', '--data', data10, '--fit', 'a', '--method', 'adam', '--loss', 'mse', '--lr', '-1'], /--lr must be > 0/],
     [['--model', 'izhikevich', '--data', data10, '--fit', 'a', '--method', 'lbfgs', '--loss', 'mse', '--iters', '0'], /--iters must be an integer >= 1/],
     [['--model', 'izhikevich', '--data', 'missing.csv', '--fit', 'a'], /cannot read data file 'missing.csv'/],

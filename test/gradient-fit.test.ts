@@ -54,6 +54,29 @@ describe('the tfjs bridge', () => {
   });
 });
 
+describe('differentiable spike times', () => {
+  it('the default sweep loss has exact gradients through spike times and voltage', async () => {
+    const { loadTf, TensorResults } = await import('../src/index.ts');
+    const tf = await loadTf();
+    const sweeps = syntheticSweeps(izhikevich, { params: { a: 0.02, b: 0.2, c: -65, d: 8 }, amplitudes: [10, 15], start: 100, stop: 900, duration: 1000, dt: 0.01, sampleDt: 0.1, peak: 30 });
+    const options = traceFitOptions({ model: izhikevich, sweeps, fit: ['a', 'b', 'c', 'd'] });
+    const opt = new OptNeuron(options);
+    const names = ['a', 'b', 'c', 'd'];
+    const at: Record<string, number> = { a: 0.0205, b: 0.199, c: -64, d: 8.1 };
+    const results = (await opt.simulate(izhikevich, [at], 1, names)).forNeuron(0);
+    const parts = (r: unknown) => options.getLoss(r as Results, options.resultsSoll!) as unknown[];
+    const exact = tf.tidy(() =>
+      Array.from(tf.grads((th) => tf.addN(parts(new TensorResults(results, tf, th, names)) as never) as never)([tf.tensor1d(names.map((n) => at[n]!))])[0]!.dataSync()),
+    );
+    const value = async (p: Record<string, number>) => (parts((await opt.simulate(izhikevich, [p], 1)).forNeuron(0)) as number[]).reduce((x, y) => x + y, 0);
+    for (const [j, n] of names.entries()) {
+      const h = Math.abs(at[n]!) * 1e-7;
+      const fd = ((await value({ ...at, [n]: at[n]! + h })) - (await value({ ...at, [n]: at[n]! - h }))) / (2 * h);
+      expect(Math.abs(exact[j]! - fd) / Math.abs(fd), n).toBeLessThan(1e-5);
+    }
+  }, 60_000);
+});
+
 describe('gradient fitting', () => {
   it('Hodgkin-Huxley: L-BFGS recovers gNa, gK, gL within 1 % from a start 30-50 % away (rk4, dt 0.01 ms)', async () => {
     const truth = { gNa: 120, gK: 36, gL: 0.3 };

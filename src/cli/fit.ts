@@ -200,8 +200,8 @@ export function fitTraceCommand(): Command {
       if (dt <= 0) throw new UsageError(`--dt must be > 0 ms, got ${dt}`);
     }
     const method = opts.method ?? 'tpe';
-    if ((method.includes('+') || GRADIENT_METHODS.includes(method as GradientMethod)) && opts.loss !== 'mse' && method !== 'lm') {
-      throw new UsageError(`--method ${method} needs --loss mse: the spike terms of the sweep loss have no gradient`);
+    if ((method.includes('+') || GRADIENT_METHODS.includes(method as GradientMethod)) && opts.loss !== 'mse' && opts.loss !== 'sweep' && method !== 'lm') {
+      throw new UsageError(`--method ${method} needs a differentiable loss: --loss sweep or mse`);
     }
     let options: OptNeuronOptions;
     try {

@@ -31,8 +31,17 @@ export class TensorResults {
   get monDict(): string[] {
     return this.base.monDict;
   }
+  /** Spike times; when their sensitivities were recorded, losses such as `sweepLoss` differentiate through them. */
   spikes(chunk = 0): Float64Array {
-    return this.base.spikes(chunk);
+    const spikes = this.base.spikes(chunk).slice(); // a copy: the registry must not mark the plain results
+    let jacobian: Float64Array[];
+    try {
+      jacobian = this.names.map((p) => this.base.spikeSensitivity(p, chunk));
+    } catch {
+      return spikes;
+    }
+    registerTraced(spikes, { values: spikes, jacobian, scalar: (value, grad) => this.scalar(value, grad) });
+    return spikes;
   }
   times(chunk = 0): Float64Array {
     return this.base.times(chunk);

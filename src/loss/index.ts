@@ -1,5 +1,5 @@
 export { mse, rmse } from './trace.ts';
 export { detectSpikes, coincidenceFactor, spikeTimeDistance, spikeCountError, isiDistance, latencyDistance } from './spikes.ts';
-export { sweepLoss, subthresholdRmse, type SweepTrace, type SweepLossOptions } from './sweeps.ts';
+export { sweepLoss, subthresholdRmse, subthresholdMask, type SweepTrace, type SweepLossOptions } from './sweeps.ts';
 export { intrinsicReliability, normalizedCoincidenceFactor, vanRossumDistance, victorPurpuraDistance, isiDistanceKreuz } from './spike-distances.ts';
 export { featureLoss, type FeatureTarget, type FeatureLossOptions } from './features.ts';

@@ -1,4 +1,5 @@
 import { isiDistance, latencyDistance, spikeCountError, spikeTimeDistance } from './spikes.ts';
+import { tracedSource } from './traced.ts';
 
 /** One recorded sweep as the loss sees it: voltage at `times`, and spike times. */
 export interface SweepTrace {
@@ -48,20 +49,87 @@ export interface SweepLossOptions {
  * Model and data voltages must be sampled at the same times.
  */
 export function sweepLoss(model: SweepTrace, data: SweepTrace, o: SweepLossOptions = {}): number {
-  if (model.v.length !== data.v.length) {
-    throw new Error(`sweepLoss: model has ${model.v.length} voltage samples, data ${data.v.length}: sample both at the same times`);
+  // under gradient fitting the model's voltage and spike times carry their sensitivities
+  const tracedV = tracedSource(model.v);
+  const tracedSpikes = tracedSource(model.spikes);
+  const v = tracedV ? tracedV.values : model.v;
+  if (v.length !== data.v.length) {
+    throw new Error(`sweepLoss: model has ${v.length} voltage samples, data ${data.v.length}: sample both at the same times`);
   }
+  const ms = model.spikes;
+  const ds = data.spikes;
   const countWeight = o.countWeight ?? 1;
   const timeWeight = o.timeWeight ?? 1;
+  const isiWeight = o.isiWeight ?? 1;
+  const latencyWeight = o.latencyWeight ?? 1;
   const voltageWeight = o.voltageWeight ?? 1;
-  let loss = countWeight * spikeCountError(model.spikes, data.spikes) + timeWeight * spikeTimeDistance(model.spikes, data.spikes, o.tau ?? 10);
-  loss += (o.isiWeight ?? 1) * isiDistance(model.spikes, data.spikes, o.isiScale ?? 0.1);
-  loss += (o.latencyWeight ?? 1) * latencyDistance(model.spikes, data.spikes, o.latencyScale ?? 5);
-  if (voltageWeight > 0) {
-    const rmse = subthresholdRmse(data.times, model.v, data.v, [model.spikes, data.spikes], o.spikeWindow ?? [2, 10]);
-    if (rmse !== undefined) loss += voltageWeight * (rmse / (o.voltageScale ?? 5)) ** 2;
+  const tau = o.tau ?? 10;
+  const isiScale = o.isiScale ?? 0.1;
+  const latencyScale = o.latencyScale ?? 5;
+  let loss =
+    countWeight * spikeCountError(ms, ds) +
+    timeWeight * spikeTimeDistance(ms, ds, tau) +
+    isiWeight * isiDistance(ms, ds, isiScale) +
+    latencyWeight * latencyDistance(ms, ds, latencyScale);
+  const mask = voltageWeight > 0 ? subthresholdMask(data.times, [ms, ds], o.spikeWindow ?? [2, 10]) : undefined;
+  const kept = mask ? mask.reduce((n, m) => n + m, 0) : 0;
+  const voltageScale = o.voltageScale ?? 5;
+  if (mask && kept > 0) {
+    let sum = 0;
+    for (let k = 0; k < v.length; k++) if (mask[k]) sum += (v[k]! - data.v[k]!) ** 2;
+    loss += (voltageWeight * sum) / kept / voltageScale ** 2;
   }
-  return loss;
+  if (!tracedV && !tracedSpikes) return loss;
+
+  // d(loss)/d(model spike times), term by term, where the caps are not reached
+  const dTimes = new Float64Array(ms.length);
+  const nData = Math.max(1, ds.length);
+  const paired = Math.min(ms.length, ds.length);
+  for (let k = 0; k < paired; k++) {
+    const x = (ms[k]! - ds[k]!) / tau;
+    if (x * x < 1) dTimes[k]! += (timeWeight * 2 * x) / tau / nData;
+  }
+  const intervals = Math.min(ms.length, ds.length) - 1;
+  for (let k = 0; k < intervals; k++) {
+    const isiModel = ms[k + 1]! - ms[k]!;
+    const logRatio = Math.log(isiModel / (ds[k + 1]! - ds[k]!));
+    if ((logRatio / isiScale) ** 2 < 25) {
+      const d = (isiWeight * 2 * logRatio) / isiScale ** 2 / isiModel / Math.max(1, ds.length - 1);
+      dTimes[k + 1]! += d;
+      dTimes[k]! -= d;
+    }
+  }
+  if (paired > 0) {
+    const x = (ms[0]! - ds[0]!) / latencyScale;
+    if (x * x < 25) dTimes[0]! += (latencyWeight * 2 * x) / latencyScale;
+  }
+  const source = (tracedV ?? tracedSpikes)!;
+  const grad = new Float64Array(source.jacobian.length);
+  for (let p = 0; p < grad.length; p++) {
+    let g = 0;
+    if (tracedSpikes) for (let k = 0; k < ms.length; k++) g += dTimes[k]! * tracedSpikes.jacobian[p]![k]!;
+    if (tracedV && mask && kept > 0) {
+      const column = tracedV.jacobian[p]!;
+      const w = (voltageWeight * 2) / kept / voltageScale ** 2;
+      for (let k = 0; k < v.length; k++) if (mask[k]) g += w * (v[k]! - data.v[k]!) * column[k]!;
+    }
+    grad[p] = g;
+  }
+  return source.scalar(loss, grad) as number;
+}
+
+/** 1 for each sample outside every spike window [t - before, t + after] of the given trains. */
+export function subthresholdMask(times: ArrayLike<number>, trains: ArrayLike<number>[], [before, after]: [number, number]): Uint8Array {
+  const spikes = trains.flatMap((s) => Array.from(s)).sort((x, y) => x - y);
+  const mask = new Uint8Array(times.length);
+  let j = 0;
+  for (let k = 0; k < times.length; k++) {
+    const t = times[k]!;
+    // skip spikes whose window has passed; the next one decides whether t is inside a window
+    while (j < spikes.length && spikes[j]! + after < t) j++;
+    mask[k] = j < spikes.length && spikes[j]! - before <= t ? 0 : 1;
+  }
+  return mask;
 }
 
 /** RMSE over the samples that lie outside every spike window; undefined if none does. */
@@ -70,17 +138,13 @@ export function subthresholdRmse(
   a: ArrayLike<number>,
   b: ArrayLike<number>,
   trains: ArrayLike<number>[],
-  [before, after]: [number, number],
+  window: [number, number],
 ): number | undefined {
-  const spikes = trains.flatMap((s) => Array.from(s)).sort((x, y) => x - y);
+  const mask = subthresholdMask(times, trains, window);
   let sum = 0;
   let n = 0;
-  let j = 0;
   for (let k = 0; k < times.length; k++) {
-    const t = times[k]!;
-    // skip spikes whose window has passed; the next one decides whether t is inside a window
-    while (j < spikes.length && spikes[j]! + after < t) j++;
-    if (j < spikes.length && spikes[j]! - before <= t) continue;
+    if (!mask[k]) continue;
     sum += (a[k]! - b[k]!) ** 2;
     n++;
   }
