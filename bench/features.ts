@@ -5,7 +5,7 @@
  * all features together and per feature on average, and the cost of the interpolation
  * alone; the last line is one JSON object.
  */
-import { readFileSync } from 'node:fs';
+import { readRecording } from '../src/io/recording.ts';
 import { fileURLToPath } from 'node:url';
 import { computeFeatures, FEATURE_NAMES, interpolateTrace } from '../src/features/index.ts';
 
@@ -29,14 +29,8 @@ function timeMs(fn: () => void, repeats: number, warmup: number): number {
   return median(times);
 }
 
-const t: number[] = [];
-const v: number[] = [];
-for (const line of readFileSync(DATA, 'utf8').split('\n')) {
-  const cols = line.trim().split(/\s+/);
-  if (cols.length < 2) continue;
-  t.push(Number(cols[0]));
-  v.push(Number(cols[1]));
-}
+const [sweep] = readRecording(DATA);
+const { t, v } = sweep!;
 const input = { t, v, stimStart: 700, stimEnd: 2700 };
 
 let sink = 0;

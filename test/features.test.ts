@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { readRecording } from '../src/io/recording.ts';
 import { computeFeatures, FEATURE_NAMES, interpolateTrace, type FeatureValue } from '../src/features/index.ts';
 
 // eFEL's own test recording and its expected feature values (see ../shared/data/README.md)
@@ -8,16 +9,10 @@ const DATA = fileURLToPath(new URL('../../shared/data/efel/testdata.txt', import
 const EXPECTED = fileURLToPath(new URL('../../shared/data/efel/expectedresults.json', import.meta.url));
 const haveData = existsSync(DATA) && existsSync(EXPECTED);
 
-function readRecording(): { t: number[]; v: number[] } {
-  const t: number[] = [];
-  const v: number[] = [];
-  for (const line of readFileSync(DATA, 'utf8').split('\n')) {
-    const cols = line.trim().split(/\s+/);
-    if (cols.length < 2) continue;
-    t.push(Number(cols[0]));
-    v.push(Number(cols[1]));
-  }
-  return { t, v };
+/** The eFEL test recording, read by the project's own loader. */
+function readEfelRecording(): { t: number[]; v: number[] } {
+  const [sweep] = readRecording(DATA);
+  return { t: Array.from(sweep!.t), v: Array.from(sweep!.v) };
 }
 
 const REQUIRED = [
@@ -58,7 +53,7 @@ function close(got: number, want: number, rel: number): boolean {
 }
 
 describe.skipIf(!haveData)('eFEL reference values on a real recording', () => {
-  const { t, v } = haveData ? readRecording() : { t: [], v: [] };
+  const { t, v } = haveData ? readEfelRecording() : { t: [], v: [] };
   const expected: Record<string, number[] | null> = haveData ? JSON.parse(readFileSync(EXPECTED, 'utf8')) : {};
   const result = haveData ? computeFeatures({ t, v, stimStart: 700, stimEnd: 2700 }) : {};
 
