@@ -20,8 +20,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function fit(method: string, seed: number) {
   const started = performance.now();
-  // after the search, 6 starts x 200 Adam steps on the same loss, differentiated through the spike times
-  const refine = { iterations: 200, starts: 6, learningRate: 0.01 };
+  // after the search, 6 starts x 400 Adam steps on the same loss, differentiated through the spike times
+  const refine = { iterations: 400, starts: 6, learningRate: 0.003 };
   const result = await new OptNeuron({ ...traceFitOptions({ model: izhikevich, sweeps, fit: ['a', 'b', 'c', 'd'], method, seed, batchSize: 10 }), ...refine }).run({ maxEvals: EVALS });
   const wall = (performance.now() - started) / 1000;
   const gamma = (amplitudes: number[]) => {

@@ -5,7 +5,7 @@
  * The same fit from the command line:
  *   npx neurofit fit-trace --model izhikevich --data examples/data/izhikevich-rs-10.csv \
  *     --data examples/data/izhikevich-rs-15.csv --fit a,b,c,d --method tpe+adam --max-evals 500 \
- *     --iters 200 --starts 6 --lr 0.01 --out results/izh.json --report
+ *     --iters 400 --starts 6 --lr 0.003 --out results/izh.json --report
  * Run: npm run example
  */
 import { dirname, join } from 'node:path';
@@ -18,11 +18,13 @@ const sweeps = [10, 15].map((amp) => readRecording(join(here, 'data', `izhikevic
 
 const started = performance.now();
 const opt = new OptNeuron({
-  // the refinement reaches the exact basin in about two of three seeds (npm run bench:fit)
-  ...traceFitOptions({ model: izhikevich, sweeps, fit: ['a', 'b', 'c', 'd'], method: 'tpe+adam', seed: 2 }),
-  iterations: 200,
+  // Refinement recovers the parameters when the search ends in their basin: on this noisy
+  // data about half the seeds do (seeds 2 and 3 of 1-4; noiseless, bench:fit: 3 of 3)
+  ...traceFitOptions({ model: izhikevich, sweeps, fit: ['a', 'b', 'c', 'd'], method: 'tpe+adam', seed: 3 }),
+  iterations: 400,
   starts: 6,
-  learningRate: 0.01,
+  // small steps: across a spike that changes step the loss jumps, and bigger steps leave the basin
+  learningRate: 0.003,
 });
 const fit = await opt.run({ maxEvals: 500, resultsFile: 'results/fit-izhikevich.json' });
 const seconds = (performance.now() - started) / 1000;
