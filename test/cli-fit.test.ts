@@ -120,6 +120,30 @@ describe('neurofit fit <module>', () => {
   });
 });
 
+describe('held-out validation', () => {
+  it('--validate scores the fit on sweeps it was not fitted to, in the output, the results file and the report', () => {
+    const out = join(dir, 'validated.json');
+    const held = [7, 20].map((a) => join(root, 'examples', 'data', `izhikevich-rs-${a}.csv`));
+    const r = neurofit('fit-trace', '--model', 'izhikevich', '--data', data10, '--data', data15, '--validate', held[0]!, '--validate', held[1]!,
+      '--fit', 'a,d', '--set', 'b=0.2,c=-65', '--max-evals', '40', '--out', out, '--json', '--report');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.validation.sweeps.length).toBe(2);
+    const [v7, v20] = json.validation.sweeps;
+    expect(v7.dataSpikes).toBe(13);
+    expect(v20.dataSpikes).toBe(37);
+    for (const s of json.validation.sweeps) {
+      expect(s.gamma).toBeGreaterThanOrEqual(-1);
+      expect(s.gamma).toBeLessThanOrEqual(1);
+      expect(s.spikeCountError).toBe(s.modelSpikes - s.dataSpikes);
+      expect(s.subthresholdRmse).toBeGreaterThan(0);
+    }
+    expect(JSON.parse(readFileSync(out, 'utf8')).validation).toEqual(json.validation);
+    expect(readFileSync(join(dir, 'validated.html'), 'utf8')).toMatch(/Held-out validation/);
+    expect(neurofit('fit-trace', '--model', 'izhikevich', '--data', data10, '--validate', 'nope.csv', '--fit', 'a', '--out', out).stderr).toMatch(/cannot read data file 'nope.csv'/);
+  });
+});
+
 describe('reports from the fit commands', () => {
   it('--report writes the HTML report beside the results file', () => {
     const out = join(dir, 'with-report.json');

@@ -3,6 +3,8 @@ import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { OptNeuron, type FitResult, type OptNeuronOptions } from '../fit/opt-neuron.ts';
+import { readResultsFile, writeResultsFile } from '../fit/results-file.ts';
+import { validateOnSweeps, type Validation } from '../fit/validate.ts';
 import { TRACE_LOSSES, traceFitOptions, type TraceLoss } from '../fit/trace-fit.ts';
 import { readRecording } from '../io/recording.ts';
 import { samplers } from '../search/registry.ts';
@@ -47,7 +49,10 @@ function positiveInteger(text: string | undefined, what: string): number | undef
   return n;
 }
 
-async function runFit(options: OptNeuronOptions, common: CommonOptions, out: string, label: string): Promise<void> {
+/** Work after the fit whose results join the results file (held-out validation). */
+type AfterFit = (result: FitResult) => Promise<Record<string, unknown>>;
+
+async function runFit(options: OptNeuronOptions, common: CommonOptions, out: string, label: string, afterFit?: AfterFit): Promise<void> {
   const maxEvals = positiveInteger(common.maxEvals, '--max-evals')!;
   const iterations = positiveInteger(common.iters, '--iters') ?? options.iterations;
   const starts = positiveInteger(common.starts, '--starts') ?? options.starts;
@@ -83,6 +88,8 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, out: str
     bar.stop();
   }
   const seconds = (performance.now() - started) / 1000;
+  const extra = afterFit ? await afterFit(result) : {};
+  if (Object.keys(extra).length > 0) writeResultsFile(out, { ...readResultsFile(out), ...extra });
   let reportPath: string | undefined;
   if (common.report) {
     const { writeReport } = await import('../report/report.ts');
@@ -92,12 +99,18 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, out: str
   }
   if (common.json) {
     const { params, loss, lossSd, method, evaluations, iterations, history } = result;
-    process.stdout.write(JSON.stringify({ params, loss, lossSd, method, evaluations, iterations, history, resultsFile: out, report: reportPath }) + '\n');
+    process.stdout.write(JSON.stringify({ params, loss, lossSd, method, evaluations, iterations, ...extra, history, resultsFile: out, report: reportPath }) + '\n');
     return;
   }
   const fitted = new Set(opt.variables.fitted.map((f) => f.name));
   process.stdout.write(`${label}: ${result.evaluations} evaluations${result.iterations ? `, ${result.iterations} gradient steps` : ''} (${result.method}) in ${seconds.toFixed(1)} s, best loss ${result.loss.toPrecision(6)}` + (result.lossSd > 0 ? ` ± ${result.lossSd.toPrecision(3)}` : '') + '\n');
   for (const [k, v] of Object.entries(result.params)) process.stdout.write(`  ${k} = ${Number(v.toPrecision(6))}${fitted.has(k) ? '' : '  (held)'}\n`);
+  const validation = extra.validation as Validation | undefined;
+  if (validation) {
+    for (const s of validation.sweeps) {
+      process.stdout.write(`  held out ${s.name}: Γ ${s.gamma.toFixed(3)}, spikes ${s.modelSpikes} vs ${s.dataSpikes}, subthreshold RMSE ${s.subthresholdRmse === null ? '-' : s.subthresholdRmse.toFixed(2) + ' mV'}\n`);
+    }
+  }
   process.stdout.write(`results: ${out}\n`);
   if (reportPath) process.stdout.write(`report: ${reportPath}\n`);
 }
@@ -127,6 +140,7 @@ export function fitCommand(): Command {
 interface FitTraceOptions extends CommonOptions {
   model: string;
   data: string[];
+  validate: string[];
   fit: string;
   bounds: string[];
   set: string[];
@@ -151,6 +165,7 @@ export function fitTraceCommand(): Command {
       .description('fit a model to recorded current-clamp sweeps (CSV with columns t [ms], I, v [mV]), jointly')
       .requiredOption('--model <name>', 'built-in model name, or a .ts module exporting a model')
       .requiredOption('--data <file.csv>', 'a sweep (repeatable: several sweeps of one cell, fitted jointly)', collect, [])
+      .option('--validate <file.csv>', 'a held-out sweep, not fitted: Γ, spike-count error and subthreshold RMSE are reported (repeatable)', collect, [])
       .requiredOption('--fit <a,b,...>', 'parameters to fit')
       .option('--bounds <p=lo:hi>', 'search bounds (repeatable or comma-separated; default: the model\'s typical ranges)', collect, [])
       .option('--set <p=value>', 'hold a parameter at a value (repeatable or comma-separated)', collect, [])
@@ -174,7 +189,7 @@ export function fitTraceCommand(): Command {
     if (opts.timeUnit !== 'ms' && opts.timeUnit !== 's') throw new UsageError(`--time-unit must be ms or s, got '${opts.timeUnit}'`);
     if (opts.voltageUnit !== 'mV' && opts.voltageUnit !== 'V') throw new UsageError(`--voltage-unit must be mV or V, got '${opts.voltageUnit}'`);
     const column = (c: string) => (/^\d+$/.test(c) ? Number(c) : c);
-    const sweeps = opts.data.flatMap((f) => {
+    const load = (files: string[]) => files.flatMap((f) => {
       try {
         return readRecording(f, {
           t: column(opts.tCol),
@@ -188,6 +203,7 @@ export function fitTraceCommand(): Command {
         throw new UsageError((err as Error).message);
       }
     });
+    const sweeps = load(opts.data);
     const bounds: Record<string, [number, number]> = {};
     for (const item of opts.bounds.flatMap((b) => b.split(',')).filter(Boolean)) {
       const m = /^\s*([A-Za-z_]\w*)\s*=\s*([^:]+):(.+)$/.exec(item);
@@ -221,6 +237,13 @@ export function fitTraceCommand(): Command {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    await runFit(options, opts, opts.out!, `fit-trace ${model.name}`);
+    const held = load(opts.validate);
+    const validate: AfterFit | undefined =
+      held.length > 0
+        ? async (result) => ({
+            validation: await validateOnSweeps(model, result.params, held, { timeStep: options.timeStep!, threshold: parseNumber(opts.threshold, '--threshold') }),
+          })
+        : undefined;
+    await runFit(options, opts, opts.out!, `fit-trace ${model.name}`, validate);
   });
 }

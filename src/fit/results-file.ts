@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Validation } from './validate.ts';
 
 /** One evaluated parameter set. `params` holds every value (fitted, constant, computed). */
 export interface Evaluation {
@@ -31,6 +32,8 @@ export interface ResultsFile {
   history: Evaluation[];
   /** Wall time so far (s). */
   elapsedSeconds?: number;
+  /** The fitted model on held-out sweeps (`fit-trace --validate`). */
+  validation?: Validation;
   /** Gradient steps taken. */
   iterations?: number;
   /**

@@ -287,6 +287,7 @@ ${warning}
 ${summaryHtml}
 <h2>Parameters</h2>
 ${paramsHtml}
+${validationHtml(results)}
 ${plots.join('\n')}
 ${noPlots}
 <footer>neurofit report${options.source ? ` of ${escapeHtml(options.source)}` : ''}</footer>
@@ -294,6 +295,19 @@ ${noPlots}
 </body>
 </html>
 `;
+}
+
+/** The held-out sweeps table (`fit-trace --validate`), or nothing. */
+function validationHtml(results: ResultsFile): string {
+  const v = results.validation;
+  if (!v || v.sweeps.length === 0) return '';
+  const rows = v.sweeps.map(
+    (s) =>
+      `<tr><td>${escapeHtml(s.name)}</td><td class="num">${escapeHtml(formatNumber(s.gamma, 3))}</td><td class="num">${s.modelSpikes} / ${s.dataSpikes}</td><td class="num">${escapeHtml(s.subthresholdRmse === null ? '–' : `${formatNumber(s.subthresholdRmse, 3)} mV`)}</td></tr>`,
+  );
+  return `<h2>Held-out validation</h2>
+<p class="sub">Sweeps not used for fitting, with the best parameters: coincidence factor Γ (Δ = 2 ms), spikes of model and recording, voltage RMSE away from spikes. Mean Γ ${escapeHtml(formatNumber(v.gamma, 3))}.</p>
+<table class="params"><thead><tr><th>sweep</th><th>Γ</th><th>spikes (model / data)</th><th>subthreshold RMSE</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /** Reads a results file, with one-line errors when it is missing or not a neurofit results file. */

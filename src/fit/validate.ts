@@ -1,0 +1,68 @@
+import type { NeuronModel } from '../model/neuron.ts';
+import { Population } from '../sim/population.ts';
+import { resampleSweep, type Sweep } from '../io/recording.ts';
+import { coincidenceFactor, detectSpikes } from '../loss/spikes.ts';
+import { subthresholdRmse } from '../loss/sweeps.ts';
+import { ReplaySweeps } from '../../experiments/replay-sweeps.ts';
+
+/** How a fitted model does on one sweep it was not fitted to. */
+export interface SweepValidation {
+  name: string;
+  /** Coincidence factor Γ (Δ = 2 ms) of model and recorded spikes. */
+  gamma: number;
+  modelSpikes: number;
+  dataSpikes: number;
+  /** model − data spike count. */
+  spikeCountError: number;
+  /** RMSE (mV) of the voltage away from spikes (2 ms before to 10 ms after each); null if every sample is near a spike. */
+  subthresholdRmse: number | null;
+}
+
+export interface Validation {
+  sweeps: SweepValidation[];
+  /** Means over the sweeps. */
+  gamma: number;
+  spikeCountError: number;
+}
+
+/**
+ * Runs the fitted model on held-out sweeps (their recorded current replayed) and scores
+ * it as the field does: Γ with Δ = 2 ms, spike-count error and subthreshold RMSE.
+ */
+export async function validateOnSweeps(
+  model: NeuronModel,
+  params: Record<string, number>,
+  sweeps: Sweep[],
+  o: { timeStep: number; threshold?: number },
+): Promise<Validation> {
+  if (sweeps.length === 0) throw new Error('validation: no sweeps');
+  const dt = o.timeStep;
+  const grid = dt * Math.max(1, Math.round(sweeps[0]!.sampleDt / dt));
+  const onGrid = sweeps.map((s) => (Math.abs(s.sampleDt - grid) > 1e-9 * grid ? resampleSweep(s, grid) : s));
+  const pop = new Population(model, 1, { dt });
+  const own = Object.fromEntries(Object.entries(params).filter(([p]) => model.parameterNames.includes(p)));
+  const initial = Object.fromEntries(Object.entries(params).filter(([p]) => model.stateVariables.includes(p)));
+  pop.set(own);
+  if (Object.keys(initial).length > 0) pop.setInitial(initial);
+  pop.reset();
+  const results = (await new ReplaySweeps(onGrid.map((s) => ({ I: s.I, sampleDt: s.sampleDt }))).execute(pop)).forNeuron(0);
+  const variable = model.stateVariables[0]!;
+  const threshold = o.threshold ?? -20;
+  const scored = onGrid.map((s, k): SweepValidation => {
+    const times = s.t.map((t) => t - s.t[0]!);
+    const data = detectSpikes(times, s.v, threshold);
+    const v = results.trace(variable, k);
+    const spikes = model.spec.spike ? results.spikes(k) : detectSpikes(times, v, threshold);
+    const rmse = subthresholdRmse(times, v, s.v, [spikes, data], [2, 10]);
+    return {
+      name: sweeps[k]!.name,
+      gamma: coincidenceFactor(spikes, data, s.t.length * s.sampleDt),
+      modelSpikes: spikes.length,
+      dataSpikes: data.length,
+      spikeCountError: spikes.length - data.length,
+      subthresholdRmse: rmse ?? null,
+    };
+  });
+  const mean = (f: (s: SweepValidation) => number) => scored.reduce((a, s) => a + f(s), 0) / scored.length;
+  return { sweeps: scored, gamma: mean((s) => s.gamma), spikeCountError: mean((s) => s.spikeCountError) };
+}
