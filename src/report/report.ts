@@ -200,8 +200,8 @@ export async function renderReport(results: ResultsFile, options: ReportOptions 
       `<tr class="fitted"><td>${escapeHtml(f.name)}</td><td class="num">${escapeHtml(formatNumber(value))}${unit}</td><td class="num">${escapeHtml(formatNumber(f.low))}</td><td class="num">${escapeHtml(formatNumber(f.high))}</td><td>${bar}</td><td><span class="tag">fitted</span> ${edge}</td></tr>`,
     );
   }
-  // held values: from the best parameters, or (when the best came from a gradient step, which
-  // records only the fitted values) from the other evaluations
+  // held values: from the best parameters, or from the other evaluations (files written by
+  // earlier versions recorded only the fitted values for gradient steps)
   const held: Record<string, number> = {};
   for (const p of [params ?? {}, ...history.map((h) => h.params ?? {})]) {
     for (const [name, value] of Object.entries(p)) if (!fittedNames.has(name) && !(name in held)) held[name] = value;
