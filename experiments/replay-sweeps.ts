@@ -1,6 +1,6 @@
 import { Experiment, type ExperimentOptions } from '../src/experiment/experiment.ts';
 import type { Results } from '../src/experiment/results.ts';
-import { waveform } from '../src/sim/inputs.ts';
+import { waveform, type Input } from '../src/sim/inputs.ts';
 import type { Population } from '../src/sim/population.ts';
 
 export interface ReplayedSweep {
@@ -20,7 +20,11 @@ export class ReplaySweeps extends Experiment {
   ) {
     super(options);
     if (sweeps.length === 0) throw new Error('ReplaySweeps: no sweeps');
+    this.inputs = sweeps.map((s) => waveform(s.I, s.sampleDt));
   }
+
+  /** Made once: every run (a fit runs thousands) replays the same currents, which each input keeps. */
+  private readonly inputs: Input[];
 
   run(pop: Population): Results {
     const variable = (this.options as { variable?: string }).variable ?? pop.model.stateVariables[0]!;
@@ -30,7 +34,7 @@ export class ReplaySweeps extends Experiment {
     this.monitors.add(pop.model.spec.spike ? [variable, 'spike'] : [variable], { period });
     this.sweeps.forEach((sweep, k) => {
       if (k > 0) this.reset();
-      pop.input(param, waveform(sweep.I, sweep.sampleDt));
+      pop.input(param, this.inputs[k]!);
       this.simulate(sweep.I.length * sweep.sampleDt);
     });
     return this.results();

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { OptNeuron, type FitResult, type OptNeuronOptions } from '../fit/opt-neuron.ts';
 import { readResultsFile, writeResultsFile } from '../fit/results-file.ts';
 import { validateOnSweeps, type Validation } from '../fit/validate.ts';
@@ -15,7 +16,9 @@ import { progressBar } from './progress.ts';
 
 interface CommonOptions {
   method?: string;
-  maxEvals: string;
+  maxEvals?: string;
+  maxSeconds?: string;
+  workers?: string;
   seed: string;
   out?: string;
   resume?: boolean;
@@ -27,13 +30,18 @@ interface CommonOptions {
   report?: boolean;
 }
 
-function addCommon(cmd: Command, defaultEvals: string): Command {
+/** Evaluations when --max-evals is not given: CMA-ES needs more than TPE to converge, and runs them faster. */
+const DEFAULT_EVALS: Record<string, number> = { auto: 3000, cmaes: 3000 };
+
+function addCommon(cmd: Command, defaultEvals: number): Command {
   return cmd
-    .option('--method <m>', `${Object.keys(samplers).join(', ')} (search); ${GRADIENT_METHODS.join(', ')} (gradient); tpe+adam, tpe+lbfgs, ... (search, then gradient refinement)`)
+    .option('--method <m>', `auto (the default: TPE exploration, then CMA-ES), ${Object.keys(samplers).filter((m) => m !== 'auto').join(', ')} (search); ${GRADIENT_METHODS.join(', ')} (gradient); tpe+adam, cmaes+lbfgs, ... (search, then gradient refinement)`)
     .option('--iters <n>', 'gradient steps (default 100)')
     .option('--lr <rate>', 'learning rate of adam, sgd, rmsprop (default 0.05)')
     .option('--starts <n>', 'gradient starts, run as one batch (default 1, or 3 after a search)')
-    .option('--max-evals <n>', 'evaluations in all (resumed ones included)', defaultEvals)
+    .option('--max-evals <n>', `evaluations in all, resumed ones included (default ${DEFAULT_EVALS.auto} for auto and cmaes, else ${defaultEvals})`)
+    .option('--max-seconds <s>', 'stop the search after this wall time (the evaluations so far are kept)')
+    .option('--workers <n>', `threads evaluating each batch (default: one per core, here ${availableParallelism()}); results do not depend on it`)
     .option('--seed <n>', 'seed of the search and the noise', '0')
     .option('--batch-size <n>', 'parameter sets simulated together per round')
     .option('--resume', 'continue from the results file given by --out')
@@ -52,8 +60,14 @@ function positiveInteger(text: string | undefined, what: string): number | undef
 /** Work after the fit whose results join the results file (held-out validation). */
 type AfterFit = (result: FitResult) => Promise<Record<string, unknown>>;
 
-async function runFit(options: OptNeuronOptions, common: CommonOptions, out: string, label: string, afterFit?: AfterFit): Promise<void> {
-  const maxEvals = positiveInteger(common.maxEvals, '--max-evals')!;
+async function runFit(options: OptNeuronOptions, common: CommonOptions, out: string, label: string, defaultEvals: number, afterFit?: AfterFit): Promise<void> {
+  const method = common.method ?? options.method ?? 'auto';
+  const maxEvals = positiveInteger(common.maxEvals, '--max-evals') ?? DEFAULT_EVALS[method.split('+')[0]!] ?? defaultEvals;
+  let maxSeconds: number | undefined;
+  if (common.maxSeconds !== undefined) {
+    maxSeconds = parseNumber(common.maxSeconds, '--max-seconds');
+    if (!(maxSeconds > 0)) throw new UsageError(`--max-seconds must be > 0, got ${common.maxSeconds}`);
+  }
   const iterations = positiveInteger(common.iters, '--iters') ?? options.iterations;
   const starts = positiveInteger(common.starts, '--starts') ?? options.starts;
   let learningRate = options.learningRate;
@@ -61,7 +75,6 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, out: str
     learningRate = parseNumber(common.lr, '--lr');
     if (!(learningRate > 0)) throw new UsageError(`--lr must be > 0, got ${common.lr}`);
   }
-  const method = common.method ?? options.method ?? 'tpe';
   let opt: OptNeuron;
   try {
     opt = new OptNeuron({
@@ -72,6 +85,7 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, out: str
       learningRate,
       seed: parseNumber(common.seed, '--seed'),
       batchSize: positiveInteger(common.batchSize, '--batch-size') ?? options.batchSize,
+      workers: positiveInteger(common.workers, '--workers') ?? options.workers ?? availableParallelism(),
     });
   } catch (err) {
     throw new UsageError((err as Error).message.replace(/^OptNeuron: /, ''));
@@ -83,7 +97,7 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, out: str
   let result: FitResult;
   const started = performance.now();
   try {
-    result = await opt.run({ maxEvals, resultsFile: out, resume: common.resume, onProgress: (p) => bar.update(p.evaluations, p.bestLoss) });
+    result = await opt.run({ maxEvals, maxSeconds, resultsFile: out, resume: common.resume, onProgress: (p) => bar.update(p.evaluations, p.bestLoss) });
   } finally {
     bar.stop();
   }
@@ -122,7 +136,7 @@ export function fitCommand(): Command {
       .description('run the fit whose OptNeuron options a .ts/.js module default-exports')
       .argument('<module>', 'experiment module (TypeScript runs directly)')
       .option('--out <file.json>', 'results file (default: results/<module>.json)'),
-    '100',
+    100,
   ).action(async (modulePath: string, opts: CommonOptions) => {
     const file = resolve(modulePath);
     if (!existsSync(file)) throw new UsageError(`no such file: ${modulePath}`);
@@ -133,7 +147,8 @@ export function fitCommand(): Command {
       throw new UsageError(`${modulePath} must default-export the OptNeuron options ({ experiment, getLoss, variablesBounds, neuronModel, ... })`);
     }
     const out = opts.out ?? `results/${basename(modulePath).replace(/\.[^.]+$/, '')}.json`;
-    await runFit(options as OptNeuronOptions, opts, out, basename(modulePath));
+    // worker threads import the same module and build the same options
+    await runFit({ source: { module: file }, ...(options as OptNeuronOptions) }, opts, out, basename(modulePath), 100);
   });
 }
 
@@ -182,7 +197,7 @@ export function fitTraceCommand(): Command {
       .option('--voltage-unit <mV|V>', 'unit of the voltage column', 'mV')
       .option('--current-scale <k>', "factor from the file's current unit to the model's", '1')
       .requiredOption('--out <file.json>', 'results file'),
-    '200',
+    200,
   ).action(async (opts: FitTraceOptions) => {
     const model = await loadModel(opts.model);
     if (!(opts.loss in TRACE_LOSSES)) throw new UsageError(`--loss: unknown loss '${opts.loss}' (choose from ${Object.keys(TRACE_LOSSES).join(', ')})`);
@@ -215,7 +230,7 @@ export function fitTraceCommand(): Command {
       dt = parseNumber(opts.dt, '--dt');
       if (dt <= 0) throw new UsageError(`--dt must be > 0 ms, got ${dt}`);
     }
-    const method = opts.method ?? 'tpe';
+    const method = opts.method ?? 'auto';
     if ((method.includes('+') || GRADIENT_METHODS.includes(method as GradientMethod)) && opts.loss !== 'mse' && opts.loss !== 'sweep' && method !== 'lm') {
       throw new UsageError(`--method ${method} needs a differentiable loss: --loss sweep or mse`);
     }
@@ -233,6 +248,7 @@ export function fitTraceCommand(): Command {
         stimStart: opts.stimStart !== undefined ? parseNumber(opts.stimStart, '--stim-start') : undefined,
         stimEnd: opts.stimEnd !== undefined ? parseNumber(opts.stimEnd, '--stim-end') : undefined,
         timeStep: dt,
+        modelModule: /\.(m?[jt]s)$/.test(opts.model) ? resolve(opts.model) : undefined,
       }) as OptNeuronOptions;
     } catch (err) {
       throw new UsageError((err as Error).message);
@@ -244,6 +260,6 @@ export function fitTraceCommand(): Command {
             validation: await validateOnSweeps(model, result.params, held, { timeStep: options.timeStep!, threshold: parseNumber(opts.threshold, '--threshold') }),
           })
         : undefined;
-    await runFit(options, opts, opts.out!, `fit-trace ${model.name}`, validate);
+    await runFit(options, opts, opts.out!, `fit-trace ${model.name}`, 200, validate);
   });
 }

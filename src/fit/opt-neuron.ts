@@ -12,6 +12,8 @@ import type { Callback } from '../gradient/callbacks.ts';
 import type { Transform } from '../gradient/transforms.ts';
 import type { ParameterKind } from '../gradient/parameters.ts';
 
+import { EvaluationPool } from '../parallel/pool.ts';
+import type { OptionsSource } from '../parallel/source.ts';
 import { toNumber, type LossValue } from './loss-value.ts';
 export { toNumber, type LossValue };
 
@@ -39,7 +41,7 @@ export interface OptNeuronOptions<Soll = unknown> {
   /** Repetitions per loss with different noise; the loss is their mean, its SD is reported. Default 1. */
   numRepLoss?: number;
   /**
-   * 'tpe' (default) or 'random' (black-box search); 'adam', 'sgd', 'rmsprop', 'lbfgs',
+   * 'auto' (TPE exploration, then CMA-ES; see {@link AutoSampler}), 'tpe' (default), 'cmaes' or 'random' (black-box search); 'adam', 'sgd', 'rmsprop', 'lbfgs',
    * 'lm' (gradient fitting with exact sensitivities); 'tpe+adam' (or tpe+lbfgs, ...):
    * search for `maxEvals`, then refine the best points by gradient.
    */
@@ -73,6 +75,13 @@ export interface OptNeuronOptions<Soll = unknown> {
   verbose?: boolean;
   /** Parameter sets simulated together per round. Default 8. */
   batchSize?: number;
+  /**
+   * Threads that evaluate each batch of a search, this one included (default 1: this thread
+   * alone). Results are identical to one thread's. Workers build the options again from `source`.
+   */
+  workers?: number;
+  /** The module that builds these options, for worker threads (see {@link OptionsSource}). */
+  source?: OptionsSource;
   /** The target as recordings (the shape of `Results.toJSON()`), kept in the results file for reports when `resultsSoll` is data. */
   targetRecordings?: RecordingsJson;
 }
@@ -80,6 +89,8 @@ export interface OptNeuronOptions<Soll = unknown> {
 export interface RunOptions {
   /** Total evaluations of a search (resumed ones included). Not needed by gradient methods alone. */
   maxEvals?: number;
+  /** Stop the search after this wall time (s), keeping every evaluation so far; gradient refinement still follows. */
+  maxSeconds?: number;
   /** JSON written after every round, so an interrupted fit keeps what it evaluated. */
   resultsFile?: string;
   /** Continue from `resultsFile`. */
@@ -117,6 +128,9 @@ export class OptNeuron<Soll = unknown> {
   private readonly space: Space;
   private readonly timeStep: number;
   private readonly numRepLoss: number;
+  private readonly workers: number;
+  private pool: EvaluationPool | undefined;
+  private targetCache: Promise<Target<Soll>> | undefined;
 
   constructor(readonly options: OptNeuronOptions<Soll>) {
     const o = options;
@@ -141,6 +155,11 @@ export class OptNeuron<Soll = unknown> {
     if (!(this.timeStep > 0)) throw new Error(`OptNeuron: timeStep must be > 0 ms, got ${this.timeStep}`);
     this.numRepLoss = o.numRepLoss ?? 1;
     if (!Number.isInteger(this.numRepLoss) || this.numRepLoss < 1) throw new Error(`OptNeuron: numRepLoss must be an integer >= 1, got ${this.numRepLoss}`);
+    this.workers = o.workers ?? 1;
+    if (!Number.isInteger(this.workers) || this.workers < 1) throw new Error(`OptNeuron: workers must be an integer >= 1, got ${o.workers}`);
+    if (this.workers > 1 && !o.source) {
+      throw new Error('OptNeuron: workers > 1 needs `source`, the module that builds these options (worker threads cannot share the experiment, model or getLoss)');
+    }
     if (o.targetParameters && o.targetNeuronModel) {
       for (const p of Object.keys(o.targetParameters)) {
         if (!o.targetNeuronModel.parameterNames.includes(p)) throw new Error(`OptNeuron: targetParameters.${p} is not a parameter of '${o.targetNeuronModel.name}'`);
@@ -162,6 +181,7 @@ export class OptNeuron<Soll = unknown> {
     const maxEvals = search ? (r.maxEvals ?? NaN) : 0;
     if (search && (!Number.isInteger(maxEvals) || maxEvals < 1)) throw new Error(`OptNeuron.run: maxEvals must be an integer >= 1, got ${r.maxEvals}`);
     if (r.resume && !r.resultsFile) throw new Error('OptNeuron.run: resume needs a resultsFile');
+    if (r.maxSeconds !== undefined && !(r.maxSeconds > 0)) throw new Error(`OptNeuron.run: maxSeconds must be > 0, got ${r.maxSeconds}`);
     const o = this.options;
     const history: Evaluation[] = [];
     let sampler: Sampler;
@@ -177,13 +197,34 @@ export class OptNeuron<Soll = unknown> {
 
     const started = Date.now();
     const target = await this.target();
-    const batchSize = o.batchSize ?? 8;
+    if (search && this.workers > 1 && history.length < maxEvals) this.pool = await EvaluationPool.start(this.workers - 1, o.source!, primitiveOptions(o));
+    try {
+      return await this.fit(r, search, refine, maxEvals, history, sampler, target, started);
+    } finally {
+      await this.pool?.close();
+      this.pool = undefined;
+    }
+  }
+
+  private async fit(
+    r: RunOptions,
+    search: string | undefined,
+    refine: string | undefined,
+    maxEvals: number,
+    history: Evaluation[],
+    sampler: Sampler,
+    target: Target<Soll>,
+    started: number,
+  ): Promise<FitResult> {
+    const o = this.options;
     const save = (status: ResultsFile['status'], extra: Partial<ResultsFile> = {}) => {
       if (r.resultsFile) writeResultsFile(r.resultsFile, this.fileContents(status, history, { elapsedSeconds: (Date.now() - started) / 1000, ...extra }));
     };
     save('running');
-    while (search && history.length < maxEvals) {
-      const n = Math.min(batchSize, maxEvals - history.length);
+    // the budget counts from the start of run(), worker start-up included
+    const deadline = r.maxSeconds !== undefined ? started + r.maxSeconds * 1000 : Infinity;
+    while (search && history.length < maxEvals && Date.now() < deadline) {
+      const n = Math.min(o.batchSize ?? sampler.preferredBatch ?? 8, maxEvals - history.length);
       const points = sampler.ask(n);
       const evaluations = await this.evaluate(points, target);
       sampler.tell(points, evaluations.map((e) => e.loss));
@@ -276,7 +317,17 @@ export class OptNeuron<Soll = unknown> {
     return this.experiment.execute(pop, { record: this.options.record, recordingPeriod: this.options.recordingPeriod });
   }
 
+  /** @internal Evaluates points as one batch in this thread (what a worker does with its part). */
+  async evaluateBatch(points: Point[]): Promise<Evaluation[]> {
+    return this.evaluate(points, await this.target());
+  }
+
   private async evaluate(points: Point[], target: Target<Soll>): Promise<Evaluation[]> {
+    if (this.pool) return this.pool.evaluate(points, (part) => this.evaluateHere(part, target));
+    return this.evaluateHere(points, target);
+  }
+
+  private async evaluateHere(points: Point[], target: Target<Soll>): Promise<Evaluation[]> {
     const reps = this.numRepLoss;
     const valid: Point[] = [];
     const out: Evaluation[] = [];
@@ -312,7 +363,12 @@ export class OptNeuron<Soll = unknown> {
     return out;
   }
 
-  private async target(): Promise<Target<Soll>> {
+  private target(): Promise<Target<Soll>> {
+    this.targetCache ??= this.computeTarget();
+    return this.targetCache;
+  }
+
+  private async computeTarget(): Promise<Target<Soll>> {
     const o = this.options;
     if (!o.targetNeuronModel) return { kind: 'data', soll: o.resultsSoll as Soll };
     const reps = this.numRepLoss;
@@ -372,6 +428,11 @@ function instantiate(cls: new () => Experiment): Experiment {
   const e = new cls();
   if (!(e instanceof Experiment)) throw new Error('OptNeuron: experiment must extend Experiment');
   return e;
+}
+
+/** The options a worker needs besides its source: numbers, strings and booleans (seed, timeStep, method, ...). */
+function primitiveOptions(o: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => ['number', 'string', 'boolean'].includes(typeof v)));
 }
 
 function bestOf(history: Evaluation[]): Evaluation | undefined {

@@ -1,4 +1,8 @@
-import type { NeuronModel } from '../model/neuron.ts';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { NeuronModel } from '../model/neuron.ts';
+import { builtinModels } from '../../models/index.ts';
+import type { OptionsSource } from '../parallel/source.ts';
 import type { Results } from '../experiment/results.ts';
 import { resampleSweep, type Sweep } from '../io/recording.ts';
 import { coincidenceFactor, detectSpikes } from '../loss/spikes.ts';
@@ -13,6 +17,8 @@ import type { VariablesBounds } from './variables.ts';
 
 export interface TraceFitSpec {
   model: NeuronModel;
+  /** The module exporting `model` when it is not built in: worker threads load the model from it. */
+  modelModule?: string;
   /** One or more sweeps of one cell, fitted jointly (one chunk each); resampled if their interval is not a multiple of dt. */
   sweeps: Sweep[];
   /** Parameters to fit. */
@@ -35,6 +41,8 @@ export interface TraceFitSpec {
   method?: string;
   seed?: number;
   batchSize?: number;
+  /** Worker threads for the search (default 1); each rebuilds these options from the spec. */
+  workers?: number;
 }
 
 /** Losses `fit-trace` offers, per sweep (summed over sweeps). */
@@ -110,6 +118,8 @@ export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace
       })),
     },
     timeStep: dt,
+    workers: spec.workers,
+    source: workerSource(spec),
     method: spec.method,
     seed: spec.seed,
     batchSize: spec.batchSize,
@@ -151,6 +161,30 @@ export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace
         return sweepLoss({ times: target.times, v, spikes }, target, spec.lossOptions);
       }),
   };
+}
+
+/**
+ * Builds trace-fit options in a worker thread from a spec whose model is a name or a
+ * module path (see {@link workerSource}).
+ */
+export async function traceFitWorkerOptions(spec: Omit<TraceFitSpec, 'model'> & { model: string }): Promise<OptNeuronOptions<SweepTrace[]>> {
+  let model: NeuronModel | undefined = builtinModels[spec.model];
+  if (!model) {
+    const mod = (await import(pathToFileURL(spec.model).href)) as Record<string, unknown>;
+    model = [mod.default, ...Object.values(mod)].find((v): v is NeuronModel => v instanceof NeuronModel);
+    if (!model) throw new Error(`${spec.model} exports no neuron model`);
+  }
+  return traceFitOptions({ ...spec, model });
+}
+
+/** Where workers rebuild the options: a built-in model by name, a user's model by its module. */
+function workerSource(spec: TraceFitSpec): OptionsSource | undefined {
+  const name = Object.entries(builtinModels).find(([, m]) => m === spec.model)?.[0];
+  const model = name ?? (spec.modelModule ? resolve(spec.modelModule) : undefined);
+  if (model === undefined) return undefined;
+  // the sweeps as given: the worker repeats the resampling
+  const { model: _model, ...rest } = spec;
+  return { module: import.meta.url, export: 'traceFitWorkerOptions', args: [{ ...rest, model }] };
 }
 
 /** The stimulus window of a sweep: given, or where the recorded current departs from its first value. */

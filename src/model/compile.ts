@@ -24,8 +24,8 @@ export interface KernelIO {
   N: number;
   /** Steps to advance. */
   steps: number;
-  /** Time at the first step (ms). */
-  t0: number;
+  /** Index of the first step since the last reset: times are (s0 + s) * dt, whatever blocks a run is cut into. */
+  s0: number;
   dt: number;
   /** One array per ODE variable, in `spec.odes` order. Updated in place. */
   state: Float64Array[];
@@ -266,7 +266,7 @@ export function generateKernelSource(spec: ModelSpec, config: KernelConfig): str
   body.push(...em.lines);
 
   const head: string[] = [
-    'const N = io.N, K = io.steps, t0 = io.t0, dt = io.dt;',
+    'const N = io.N, K = io.steps, s0 = io.s0, dt = io.dt;',
     'const recEvery = io.recEvery, nRec = io.nRec, TL = io.lastSpike, RNG = io.rng, onSpike = io.onSpike;',
     ...odes.map((o, k) => `const S_${o.name} = io.state[${k}];`),
     ...spec.paramNames.map((p, k) => (drivenIndex.has(p) ? '' : `const P_${p} = io.params[${k}];`)).filter(Boolean),
@@ -285,7 +285,7 @@ export function generateKernelSource(spec: ModelSpec, config: KernelConfig): str
     ...prelude.lines.map((l) => l.trim()),
   ].filter(Boolean);
   const perStep: string[] = [
-    'const t = t0 + s * dt;',
+    'const t = (s0 + s) * dt;',
     ...config.driven.map((d, k) => `const ${jsName(d.param)} = D${k}[${d.perNeuron ? 'i * K + s' : 's'}];`),
     ...spec.randoms.map((r) =>
       r.kind === 'uniform'

@@ -26,6 +26,8 @@ export interface Sampler {
   best(): Trial | undefined;
   /** Every trial told, in the order told. */
   readonly trials: readonly Trial[];
+  /** The batch size the method works best with now (a CMA-ES generation), if it has one. */
+  readonly preferredBatch?: number;
 }
 
 /** Options common to all samplers. */

@@ -2,8 +2,8 @@ import { gaussian, type Uniform } from './rng.ts';
 
 /** What an input needs to know to produce its values for a block of steps. */
 export interface InputContext {
-  /** Time of the first step of the block (ms since the last reset). */
-  t0: number;
+  /** Index of the block's first step since the last reset; step s is at (s0 + s) * dt. */
+  s0: number;
   dt: number;
   steps: number;
   /** Neurons in the population. */
@@ -30,10 +30,17 @@ export interface Input {
 const EDGE = 1e-6;
 
 function shared(value: (t: number, dt: number) => number): Input {
+  // a fit replays the same protocol for every batch: the last block is kept and copied
+  let last: { s0: number; dt: number; values: Float64Array } | undefined;
   return {
     perNeuron: false,
-    fill(out, { t0, dt, steps }) {
-      for (let s = 0; s < steps; s++) out[s] = value(t0 + s * dt, dt);
+    fill(out, { s0, dt, steps }) {
+      if (last && last.s0 === s0 && last.dt === dt && last.values.length === steps) {
+        out.set(last.values);
+        return;
+      }
+      for (let s = 0; s < steps; s++) out[s] = value((s0 + s) * dt, dt);
+      last = { s0, dt, values: out.slice(0, steps) };
     },
   };
 }
@@ -58,7 +65,7 @@ export function step(o: { amplitude: number | string; start: number; stop: numbe
     fill(out, ctx) {
       const amplitude = ctx.param(name);
       for (let s = 0; s < ctx.steps; s++) {
-        const active = on(ctx.t0 + s * ctx.dt, ctx.dt);
+        const active = on((ctx.s0 + s) * ctx.dt, ctx.dt);
         for (let i = 0; i < ctx.N; i++) out[i * ctx.steps + s] = active ? amplitude[i]! : base;
       }
     },

@@ -231,10 +231,10 @@ export class Population {
       sensitivities: this.sensParams,
     };
     const P = this.sensParams.length;
-    const t0 = this.t;
+    const s0 = this.stepCount;
     const drivenArrays = driven.map(({ input }) => {
       const out = new Float64Array(input.perNeuron ? N * steps : steps);
-      input.fill(out, { t0, dt: this.dt, steps, N, rng: this.rng, param: (name) => this.arrayOf(name) });
+      input.fill(out, { s0, dt: this.dt, steps, N, rng: this.rng, param: (name) => this.arrayOf(name) });
       return out;
     });
     const rec = config.record.map(() => new Float64Array(N * nRec));
@@ -243,7 +243,7 @@ export class Population {
     const io: KernelIO = {
       N,
       steps,
-      t0,
+      s0,
       dt: this.dt,
       state: this.state,
       params: this.params,

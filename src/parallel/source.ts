@@ -1,0 +1,26 @@
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/**
+ * Where a worker thread gets the fit's options: worker threads share no functions with the
+ * main thread, so each one imports the module that builds the options (the user's
+ * experiment, model and getLoss) and builds them again.
+ */
+export interface OptionsSource {
+  /** A module path (absolute, or relative to the working directory) or file URL. */
+  module: string;
+  /** The export: the options object, or a (possibly async) function returning them. Default 'default'. */
+  export?: string;
+  /** Arguments for that function (structured-clonable: numbers, strings, arrays, typed arrays, plain objects). */
+  args?: unknown[];
+}
+
+/** Imports a source's module and returns the options it exports or builds. */
+export async function loadOptionsSource(source: OptionsSource): Promise<unknown> {
+  const url = /^file:/.test(source.module) ? source.module : pathToFileURL(isAbsolute(source.module) ? source.module : resolve(source.module)).href;
+  const mod = (await import(url)) as Record<string, unknown>;
+  const name = source.export ?? 'default';
+  if (!(name in mod)) throw new Error(`${source.module} has no export '${name}'`);
+  const value = mod[name];
+  return typeof value === 'function' ? await (value as (...args: unknown[]) => unknown)(...(source.args ?? [])) : value;
+}

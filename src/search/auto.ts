@@ -1,0 +1,77 @@
+import { CMAES } from './cmaes.ts';
+import { TPE } from './tpe.ts';
+import { checkAskCount, TrialLog, type Sampler, type SamplerOptions, type Trial } from './sampler.ts';
+import { validateSpace, type Point, type Space } from './space.ts';
+
+export interface AutoOptions extends SamplerOptions {
+  /** Evaluations of the TPE exploration before CMA-ES takes over. Default max(50, 25 per dimension). */
+  explore?: number;
+}
+
+/**
+ * neurofit's default search: a short TPE exploration of the whole box finds a basin,
+ * then IPOP-CMA-ES starts from its best point and converges (restarting with a larger
+ * population elsewhere when it stalls).
+ *
+ * Why: TPE alone models every dimension separately and stops improving at a resolution
+ * far coarser than spike times need (Izhikevich recovery: TPE Γ 0.2 after 500
+ * evaluations); CMA-ES learns the correlations between parameters and reaches Γ 1.0 on
+ * the same problem in 2,000. Started from the middle of wide bounds, CMA-ES sometimes
+ * spends its first generations leaving a silent or saturated region, which the TPE
+ * phase avoids. Choice dimensions are not supported (CMA-ES is continuous).
+ */
+export class AutoSampler implements Sampler {
+  private readonly log: TrialLog;
+  private readonly tpe: TPE;
+  private cmaes: CMAES | undefined;
+  private readonly explore: number;
+
+  constructor(
+    private readonly space: Space,
+    private readonly options: AutoOptions = {},
+  ) {
+    validateSpace(space);
+    for (const [name, dim] of Object.entries(space)) {
+      if (dim.kind === 'choice') throw new Error(`auto: '${name}' is a choice dimension; use method 'tpe' for spaces with choices`);
+    }
+    this.log = new TrialLog(space);
+    this.tpe = new TPE(space, { seed: `${options.seed ?? 0}/explore` });
+    this.explore = options.explore ?? Math.max(50, 25 * Object.keys(space).length);
+  }
+
+  get trials(): readonly Trial[] {
+    return this.log.trials;
+  }
+
+  best(): Trial | undefined {
+    return this.log.best();
+  }
+
+  /** CMA-ES's population once it runs; the exploration takes any batch. */
+  get preferredBatch(): number | undefined {
+    return this.cmaes?.preferredBatch;
+  }
+
+  ask(n: number): Point[] {
+    checkAskCount(n);
+    const points: Point[] = [];
+    const exploring = Math.max(0, Math.min(n, this.explore - this.log.trials.length));
+    if (exploring > 0) points.push(...this.tpe.ask(exploring));
+    if (points.length < n) points.push(...this.refiner().ask(n - points.length));
+    return points;
+  }
+
+  tell(params: Point[], losses: number[]): void {
+    this.log.tell(params, losses);
+    if (this.cmaes) this.cmaes.tell(params, losses);
+    else this.tpe.tell(params, losses);
+  }
+
+  private refiner(): CMAES {
+    if (!this.cmaes) {
+      const best = this.log.best();
+      this.cmaes = new CMAES(this.space, { seed: `${this.options.seed ?? 0}/cmaes`, x0: best?.params, sigma0: 0.2 });
+    }
+    return this.cmaes;
+  }
+}

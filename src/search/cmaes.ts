@@ -1,0 +1,333 @@
+import seedrandom from 'seedrandom';
+import { gaussian } from '../sim/rng.ts';
+import { checkAskCount, TrialLog, type Sampler, type SamplerOptions, type Trial } from './sampler.ts';
+import { quantize, validateSpace, type Dimension, type Point, type Space } from './space.ts';
+
+export interface CMAESOptions extends SamplerOptions {
+  /** Offspring per generation (default 4 + ⌊3 ln n⌋); doubled at every restart. */
+  popSize?: number;
+  /** Initial step size in the unit cube of the bounds (default 0.3). */
+  sigma0?: number;
+  /** Start of the first run's mean (default: the middle of the bounds, or the best told point). */
+  x0?: Point;
+  /** Restart with twice the population when a run has converged or stagnates (IPOP). Default true. */
+  restarts?: boolean;
+}
+
+/**
+ * CMA-ES (Hansen 2016, "The CMA Evolution Strategy: A Tutorial"), (μ/μ_w, λ) with rank-one
+ * and rank-μ updates and cumulative step-size adaptation, plus IPOP restarts (Auger &
+ * Hansen 2005). It searches the unit cube of the bounds (log-scaled for log dimensions);
+ * samples outside the cube are mirrored back in for evaluation while the update uses
+ * the unmirrored sample, so a mean near a bound is not biased inward.
+ *
+ * Where TPE models the whole space and keeps exploring, CMA-ES learns the local
+ * correlations between parameters (C against gL, VT against ΔT) and converges to the
+ * precision that spike times need. Continuous dimensions only: `choice` is refused,
+ * `normal` dimensions are searched on mu ± 3 sigma.
+ */
+export class CMAES implements Sampler {
+  private readonly log: TrialLog;
+  private readonly rng: () => number;
+  private readonly names: string[];
+  private readonly maps: DimensionMap[];
+  private readonly n: number;
+  private readonly sigma0: number;
+  private readonly restarts: boolean;
+  private run!: Run;
+  private lambda: number;
+  private x0: number[] | undefined;
+  /** Asked but not yet told samples of the current run, by point object. */
+  private pending = new Map<Point, { y: number[]; generation: number; run: number }>();
+  private runIndex = 0;
+  /** Completed runs (restarts count). */
+  restartsDone = 0;
+
+  constructor(space: Space, options: CMAESOptions = {}) {
+    validateSpace(space);
+    this.log = new TrialLog(space);
+    this.rng = seedrandom.alea(String(options.seed ?? 0));
+    this.names = Object.keys(space);
+    this.maps = this.names.map((name) => dimensionMap(name, space[name]!));
+    this.n = this.names.length;
+    if (this.n === 0) throw new Error('CMA-ES: the space has no dimensions');
+    this.lambda = options.popSize ?? 4 + Math.floor(3 * Math.log(this.n));
+    if (!Number.isInteger(this.lambda) || this.lambda < 2) throw new Error(`CMA-ES: popSize must be an integer >= 2, got ${options.popSize}`);
+    this.sigma0 = options.sigma0 ?? 0.3;
+    if (!(this.sigma0 > 0)) throw new Error(`CMA-ES: sigma0 must be > 0, got ${options.sigma0}`);
+    this.restarts = options.restarts ?? true;
+    if (options.x0) this.x0 = this.names.map((name, i) => this.maps[i]!.toUnit(checkedStart(options.x0!, name)));
+  }
+
+  get trials(): readonly Trial[] {
+    return this.log.trials;
+  }
+
+  best(): Trial | undefined {
+    return this.log.best();
+  }
+
+  /** The current population size λ: a batch of this size is one generation. */
+  get preferredBatch(): number {
+    return this.lambda;
+  }
+
+  /** n samples of the current search distribution (a generation may span several asks). */
+  ask(n: number): Point[] {
+    checkAskCount(n);
+    if (!this.run) this.run = this.newRun();
+    const points: Point[] = [];
+    for (let k = 0; k < n; k++) {
+      const r = this.run;
+      const z = Array.from({ length: this.n }, () => gaussian(this.rng));
+      const y = new Array<number>(this.n).fill(0);
+      for (let i = 0; i < this.n; i++) {
+        let s = 0;
+        for (let j = 0; j < this.n; j++) s += r.B[i]![j]! * r.D[j]! * z[j]!;
+        y[i] = s;
+      }
+      const point: Point = {};
+      this.names.forEach((name, i) => (point[name] = this.maps[i]!.fromUnit(mirror(r.mean[i]! + r.sigma * y[i]!))));
+      this.pending.set(point, { y, generation: r.generation, run: this.runIndex });
+      points.push(point);
+    }
+    return points;
+  }
+
+  /**
+   * Records results. The distribution is updated once λ samples of the current generation
+   * are told; points never asked (a resumed history) only move the first run's start to the best of them.
+   */
+  tell(params: Point[], losses: number[]): void {
+    const trials = this.log.tell(params, losses);
+    if (!this.run) {
+      const best = this.log.best();
+      if (best && !this.x0) this.x0 = this.names.map((name, i) => this.maps[i]!.toUnit(best.params[name]!));
+      return;
+    }
+    params.forEach((p, k) => {
+      const info = this.pending.get(p);
+      if (!info) return;
+      this.pending.delete(p);
+      if (info.run !== this.runIndex || info.generation !== this.run.generation) return;
+      // a failed evaluation ranks last, so the distribution moves away from it
+      this.run.told.push({ y: info.y, loss: trials[k]!.ok ? trials[k]!.loss : Infinity });
+    });
+    while (this.run.told.length >= this.lambda) this.update();
+  }
+
+  private newRun(): Run {
+    const n = this.n;
+    const mean = this.x0 ?? Array.from({ length: n }, () => (this.runIndex === 0 ? 0.5 : this.rng()));
+    this.x0 = undefined;
+    const mu = Math.floor(this.lambda / 2);
+    const raw = Array.from({ length: mu }, (_, i) => Math.log((this.lambda + 1) / 2) - Math.log(i + 1));
+    const sum = raw.reduce((a, b) => a + b, 0);
+    const weights = raw.map((w) => w / sum);
+    const muEff = 1 / weights.reduce((a, w) => a + w * w, 0);
+    const cs = (muEff + 2) / (n + muEff + 5);
+    const c1 = 2 / ((n + 1.3) ** 2 + muEff);
+    return {
+      mean: [...mean],
+      sigma: this.sigma0,
+      C: identity(n),
+      B: identity(n),
+      D: new Array<number>(n).fill(1),
+      pc: new Array<number>(n).fill(0),
+      ps: new Array<number>(n).fill(0),
+      generation: 0,
+      told: [],
+      weights,
+      muEff,
+      cs,
+      ds: 1 + 2 * Math.max(0, Math.sqrt((muEff - 1) / (n + 1)) - 1) + cs,
+      cc: (4 + muEff / n) / (n + 4 + (2 * muEff) / n),
+      c1,
+      cmu: Math.min(1 - c1, (2 * (muEff - 2 + 1 / muEff)) / ((n + 2) ** 2 + muEff)),
+      chiN: Math.sqrt(n) * (1 - 1 / (4 * n) + 1 / (21 * n * n)),
+      bestHistory: [],
+      eigenAt: 0,
+    };
+  }
+
+  private update(): void {
+    const r = this.run;
+    const n = this.n;
+    const generation = r.told.splice(0, this.lambda).sort((a, b) => a.loss - b.loss);
+    const mu = r.weights.length;
+    const yw = new Array<number>(n).fill(0);
+    for (let k = 0; k < mu; k++) for (let i = 0; i < n; i++) yw[i]! += r.weights[k]! * generation[k]!.y[i]!;
+    for (let i = 0; i < n; i++) r.mean[i]! += r.sigma * yw[i]!;
+    // C^(-1/2) yw = B D^-1 B^T yw
+    const bty = new Array<number>(n).fill(0);
+    for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) bty[j]! += r.B[i]![j]! * yw[i]!;
+    const whitened = new Array<number>(n).fill(0);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) whitened[i]! += (r.B[i]![j]! * bty[j]!) / r.D[j]!;
+    const cs = Math.sqrt(r.cs * (2 - r.cs) * r.muEff);
+    for (let i = 0; i < n; i++) r.ps[i] = (1 - r.cs) * r.ps[i]! + cs * whitened[i]!;
+    const psNorm = Math.hypot(...r.ps);
+    r.generation++;
+    const hsig = psNorm / Math.sqrt(1 - (1 - r.cs) ** (2 * r.generation)) < (1.4 + 2 / (n + 1)) * r.chiN ? 1 : 0;
+    const cc = Math.sqrt(r.cc * (2 - r.cc) * r.muEff);
+    for (let i = 0; i < n; i++) r.pc[i] = (1 - r.cc) * r.pc[i]! + hsig * cc * yw[i]!;
+    const decay = 1 - r.c1 - r.cmu + (1 - hsig) * r.c1 * r.cc * (2 - r.cc);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) {
+        let rankMu = 0;
+        for (let k = 0; k < mu; k++) rankMu += r.weights[k]! * generation[k]!.y[i]! * generation[k]!.y[j]!;
+        const c = decay * r.C[i]![j]! + r.c1 * r.pc[i]! * r.pc[j]! + r.cmu * rankMu;
+        r.C[i]![j] = c;
+        r.C[j]![i] = c;
+      }
+    }
+    r.sigma *= Math.exp(Math.min(1, (r.cs / r.ds) * (psNorm / r.chiN - 1)));
+    // eigendecomposition every few generations: its O(n^3) cost then stays below the sampling's
+    if (r.generation - r.eigenAt >= Math.max(1, Math.floor(1 / ((r.c1 + r.cmu) * n * 10)))) {
+      r.eigenAt = r.generation;
+      const { values, vectors } = symmetricEigen(r.C);
+      r.B = vectors;
+      r.D = values.map((v) => Math.sqrt(Math.max(v, 1e-20)));
+    }
+    r.bestHistory.push(generation[0]!.loss);
+    if (this.restarts && this.converged(r)) {
+      this.restartsDone++;
+      this.runIndex++;
+      this.lambda *= 2;
+      this.pending.clear();
+      this.run = this.newRun();
+    }
+  }
+
+  /** Hansen's stopping rules in the unit cube: step below 1e-7, flat history, or an ill-conditioned C. */
+  private converged(r: Run): boolean {
+    const n = this.n;
+    const maxD = Math.max(...r.D);
+    if (r.sigma * maxD < 1e-7) return true;
+    if (maxD * maxD > 1e14 * Math.min(...r.D) ** 2) return true;
+    const window = 10 + Math.ceil((30 * n) / this.lambda);
+    if (r.bestHistory.length >= window) {
+      const recent = r.bestHistory.slice(-window);
+      const finite = recent.filter(Number.isFinite);
+      if (finite.length === window && Math.max(...finite) - Math.min(...finite) <= 1e-9 * Math.max(1, Math.abs(Math.min(...finite)))) return true;
+      // no better generation in the last 3 windows than before them: stagnation
+      if (r.bestHistory.length >= 3 * window + 20) {
+        const before = Math.min(...r.bestHistory.slice(0, -3 * window));
+        if (Math.min(...r.bestHistory.slice(-3 * window)) >= before) return true;
+      }
+    }
+    return false;
+  }
+}
+
+interface Run {
+  mean: number[];
+  sigma: number;
+  C: number[][];
+  B: number[][];
+  D: number[];
+  pc: number[];
+  ps: number[];
+  generation: number;
+  told: { y: number[]; loss: number }[];
+  weights: number[];
+  muEff: number;
+  cs: number;
+  ds: number;
+  cc: number;
+  c1: number;
+  cmu: number;
+  chiN: number;
+  bestHistory: number[];
+  eigenAt: number;
+}
+
+interface DimensionMap {
+  toUnit(x: number): number;
+  fromUnit(u: number): number;
+}
+
+function dimensionMap(name: string, dim: Dimension): DimensionMap {
+  switch (dim.kind) {
+    case 'uniform':
+      return linear(dim.low, dim.high, (x) => x);
+    case 'quniform':
+      return linear(dim.low, dim.high, (x) => quantize(x, dim.low, dim.high, dim.q));
+    case 'normal':
+      return linear(dim.mu - 3 * dim.sigma, dim.mu + 3 * dim.sigma, (x) => x);
+    case 'loguniform':
+      return logarithmic(dim.low, dim.high, (x) => x);
+    case 'qloguniform':
+      return logarithmic(dim.low, dim.high, (x) => quantize(x, dim.low, dim.high, dim.q));
+    case 'lognormal':
+      return logarithmic(Math.exp(dim.mu - 3 * dim.sigma), Math.exp(dim.mu + 3 * dim.sigma), (x) => x);
+    case 'choice':
+      throw new Error(`CMA-ES: '${name}' is a choice dimension; CMA-ES searches continuous dimensions only (use tpe)`);
+  }
+}
+
+function linear(low: number, high: number, round: (x: number) => number): DimensionMap {
+  return { toUnit: (x) => (x - low) / (high - low), fromUnit: (u) => round(Math.min(high, Math.max(low, low + u * (high - low)))) };
+}
+
+function logarithmic(low: number, high: number, round: (x: number) => number): DimensionMap {
+  const a = Math.log(low);
+  const b = Math.log(high);
+  return { toUnit: (x) => (Math.log(x) - a) / (b - a), fromUnit: (u) => round(Math.min(high, Math.max(low, Math.exp(a + u * (b - a))))) };
+}
+
+/** Folds the real line onto [0, 1] by reflection at the bounds. */
+function mirror(u: number): number {
+  const t = ((u % 2) + 2) % 2;
+  return t > 1 ? 2 - t : t;
+}
+
+function checkedStart(x0: Point, name: string): number {
+  const v = x0[name];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`CMA-ES: x0.${name} must be a finite number (got ${String(v)})`);
+  return v;
+}
+
+function identity(n: number): number[][] {
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+}
+
+/** Eigenvalues and eigenvectors (columns) of a symmetric matrix by cyclic Jacobi rotations. */
+export function symmetricEigen(matrix: number[][]): { values: number[]; vectors: number[][] } {
+  const n = matrix.length;
+  const a = matrix.map((row) => [...row]);
+  const v = identity(n);
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += a[i]![j]! ** 2;
+    if (off < 1e-30) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p]![q]!;
+        if (Math.abs(apq) < 1e-300) continue;
+        const theta = (a[q]![q]! - a[p]![p]!) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k]![p]!;
+          const akq = a[k]![q]!;
+          a[k]![p] = c * akp - s * akq;
+          a[k]![q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p]![k]!;
+          const aqk = a[q]![k]!;
+          a[p]![k] = c * apk - s * aqk;
+          a[q]![k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k]![p]!;
+          const vkq = v[k]![q]!;
+          v[k]![p] = c * vkp - s * vkq;
+          v[k]![q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  return { values: a.map((row, i) => row[i]!), vectors: v };
+}
