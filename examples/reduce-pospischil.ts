@@ -1,63 +1,28 @@
 /**
- * Model reduction: fits an AdEx neuron so that it reproduces the Pospischil et al. (2008)
- * regular-spiking cell (Na, K, M-current) on current steps of 0.15, 0.3 and 0.6 nA, then
- * checks it on 0.45 nA, which the fit never saw. The protocol is written in nA and
- * converted to each model's own current unit.
- * Run: npx tsx examples/reduce-pospischil.ts
+ * Model reduction: fits AdEx (nine parameters) and Izhikevich's simple model (eight, in
+ * its 2007 dimensional form) to the Pospischil et al. (2008) regular-spiking cell from 1 s current
+ * steps at 1.5 and 3 times its rheobase, with neurofit's default method ('auto') on all
+ * cores, then checks both on 2.25 and 1.35 times the rheobase, which the fits never saw.
+ * Run: npm run example:reduce   (about a minute)
  */
-import { Experiment, OptNeuron, Population, step, sweepLoss, coincidenceFactor, type Results } from '../src/index.ts';
-import { adex, pospischil } from '../models/index.ts';
+import { availableParallelism } from 'node:os';
+import { OptNeuron } from '../src/index.ts';
+import { adex } from '../models/index.ts';
+import { FITTED, RHEOBASE, UNSEEN, gammas, izhikevich2007, reductionOptions } from './reduction.ts';
 
-const START = 100;
-const STOP = 600;
+const EVALUATIONS = { adex: 8000, izhikevich: 8000 };
 
-class Steps extends Experiment {
-  constructor(readonly amplitudesNA: number[]) {
-    super();
-  }
-  run(pop: Population): Results {
-    const perNA = pop.model.spec.units.I === 'pA' ? 1000 : 1;
-    this.monitors.add(['v', 'spike'], { period: 0.1 });
-    this.amplitudesNA.forEach((amplitude, k) => {
-      if (k > 0) this.reset();
-      pop.input('I', step({ amplitude: amplitude * perNA, start: START, stop: STOP }));
-      this.simulate(STOP + START);
-    });
-    return this.results();
-  }
+for (const name of (process.argv[2] ? [process.argv[2]] : ['adex', 'izhikevich']) as ('adex' | 'izhikevich')[]) {
+  const started = performance.now();
+  const fit = await new OptNeuron(reductionOptions(name, 'auto', 1, availableParallelism())).run({ maxEvals: EVALUATIONS[name], resultsFile: `results/reduce-pospischil-${name}.json` });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`${name}: ${fit.evaluations} evaluations in ${seconds.toFixed(1)} s, loss ${fit.loss.toPrecision(3)}`);
+  console.log('  ' + Object.entries(fit.params).map(([k, v]) => `${k} = ${Number(v.toPrecision(4))}`).join(', '));
+  const model = name === 'adex' ? adex : izhikevich2007;
+  const amplitudes = [...FITTED, ...UNSEEN];
+  const scores = await gammas(model, fit.params, amplitudes);
+  scores.forEach((s, k) => {
+    const label = `${(amplitudes[k]! / RHEOBASE).toFixed(2)} x rheobase${k >= FITTED.length ? ' (unseen)' : ''}`;
+    console.log(`  ${label}: Γ ${s.gamma.toFixed(2)}, ${s.spikes} spikes vs ${s.target}`);
+  });
 }
-
-const view = (r: Results, k: number) => ({ times: r.times(k), v: r.trace('v', k), spikes: r.spikes(k) });
-const getLoss = (ist: Results, soll: Results) => [0, 1, 2].map((k) => sweepLoss(view(ist, k), view(soll, k)));
-
-const started = performance.now();
-const opt = new OptNeuron<Results>({
-  experiment: new Steps([0.15, 0.3, 0.6]),
-  getLoss,
-  neuronModel: adex,
-  targetNeuronModel: pospischil,
-  variablesBounds: {
-    C: [50, 300], gL: [2, 30], EL: [-80, -60], VT: [-60, -40], DeltaT: [0.5, 5],
-    a: [0, 10], tauw: [20, 600], b: [0, 150], Vr: [-75, -45],
-  },
-  timeStep: 0.05,
-  method: 'tpe',
-  seed: 3,
-});
-const fit = await opt.run({ maxEvals: 2000, resultsFile: 'results/reduce-pospischil.json' });
-console.log(`${fit.evaluations} evaluations in ${((performance.now() - started) / 1000).toFixed(1)} s, best loss ${fit.loss.toPrecision(4)}`);
-console.log('AdEx: ' + Object.entries(fit.params).map(([k, v]) => `${k} = ${v.toPrecision(4)}`).join(', '));
-
-// the check on all amplitudes, the unseen 0.45 nA among them
-const amplitudes = [0.15, 0.3, 0.45, 0.6];
-const run = async (model: typeof adex, params: Record<string, number> = {}) => {
-  const pop = new Population(model, 1, { dt: 0.05 });
-  pop.set(params).reset();
-  return new Steps(amplitudes).execute(pop);
-};
-const target = await run(pospischil);
-const reduced = await run(adex, fit.params);
-amplitudes.forEach((amp, k) => {
-  const gamma = coincidenceFactor(reduced.spikes(k), target.spikes(k), STOP - START);
-  console.log(`  ${amp} nA${amp === 0.45 ? ' (unseen)' : ''}: ${reduced.spikes(k).length} spikes vs ${target.spikes(k).length}, coincidence factor ${gamma.toFixed(2)}`);
-});

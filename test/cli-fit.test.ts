@@ -23,10 +23,10 @@ describe('neurofit fit-trace', () => {
       '--bounds', 'a=0.01:0.05', '--set', 'c=-65', '--max-evals', '60', '--seed', '2', '--out', out);
     expect(r.stderr).toBe(''); // no progress bar when not on a terminal
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/60 evaluations \(tpe\)/);
+    expect(r.stdout).toMatch(/60 evaluations \(auto\)/); // the default method
     const result = JSON.parse(readFileSync(out, 'utf8'));
     expect(result.evaluations).toBe(60);
-    expect(result.method).toBe('tpe');
+    expect(result.method).toBe('auto');
     expect(result.history.length).toBe(60);
     expect(result.params.c).toBe(-65);
     expect(result.params.a).toBeGreaterThanOrEqual(0.01);

@@ -46,7 +46,7 @@ describe('OptNeuron: bad input is reported before any simulation', () => {
     ['non-finite bound', { variablesBounds: { tau_m: [5, Infinity] } }, /variablesBounds.tau_m: bounds \[5, Infinity\] must be finite/],
     ['unknown name', { variablesBounds: { tau_m: [5, 30], tau_x: 3 } }, /'tau_x' is not a parameter or state variable of neuron 'lif'/],
     ['nothing fitted', { variablesBounds: { tau_m: 5 } }, /nothing to fit/],
-    ['unknown method', { method: 'cmaes' }, /unknown method 'cmaes' \(available: tpe, random, adam, sgd, rmsprop, lbfgs, lm, tpe\+adam/],
+    ['unknown method', { method: 'grid' }, /unknown method 'grid' \(available: tpe, random, cmaes, auto, adam, sgd, rmsprop, lbfgs, lm, tpe\+adam/],
     ['bad expression', { variablesBounds: { tau_m: [5, 30], R: 'tau_m + zz' } }, /'zz' in 'tau_m \+ zz' is not an entry/],
     ['cycle', { variablesBounds: { tau_m: [5, 30], R: 'EL + 1', EL: 'R - 1' } }, /expressions form a cycle/],
     ['bad repetitions', { numRepLoss: 0 }, /numRepLoss must be an integer >= 1/],
