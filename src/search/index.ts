@@ -1,6 +1,6 @@
 /**
  * Black-box search: search spaces, and samplers that suggest points to evaluate
- * (random search and the Tree-structured Parzen Estimator).
+ * (random search, the Tree-structured Parzen Estimator, CMA-ES and `auto`, TPE then CMA-ES).
  *
  * @packageDocumentation
  */
@@ -15,3 +15,7 @@ export type { Sampler, SamplerOptions, Trial } from './sampler.ts';
 export { RandomSearch } from './random.ts';
 /** The Tree-structured Parzen Estimator (hyperopt's algorithm) and its options. */
 export { TPE, type TPEOptions } from './tpe.ts';
+/** CMA-ES with IPOP restarts, and its options. */
+export { CMAES, symmetricEigen, type CMAESOptions } from './cmaes.ts';
+/** neurofit's default search: TPE exploration, then CMA-ES from its best point. */
+export { AutoSampler, type AutoOptions } from './auto.ts';
