@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { CMAES, AutoSampler, symmetricEigen, choice, uniform, OptNeuron, Population, coincidenceFactor, syntheticSweeps, traceFitOptions, type Point } from '../src/index.ts';
+import { CMAES, AutoSampler, TPE, symmetricEigen, choice, uniform, OptNeuron, Population, coincidenceFactor, syntheticSweeps, traceFitOptions, type Point } from '../src/index.ts';
 import { izhikevich } from '../models/index.ts';
 import { ReplaySweeps } from '../experiments/index.ts';
 
@@ -99,11 +99,20 @@ describe('auto: TPE exploration, then CMA-ES', () => {
   it('explores with TPE for 25 evaluations per dimension, then converges on Rosenbrock better than TPE alone', () => {
     const auto = new AutoSampler(space(4), { seed: 1 });
     const first = auto.ask(100);
-    expect(first.length).toBe(100);
-    expect(auto.preferredBatch).toBeDefined(); // CMA-ES took over after 100 = 25 x 4
+    expect(auto.preferredBatch).toBeUndefined(); // still exploring: 100 = 25 x 4 evaluations
     auto.tell(first, first.map(rosenbrock(4)));
+    expect(auto.ask(1).length).toBe(1);
+    expect(auto.preferredBatch).toBe(8); // CMA-ES took over: 4 + floor(3 ln 4)
     minimise(auto, rosenbrock(4), 4000);
     expect(auto.best()!.loss).toBeLessThan(1e-6);
+    const tpe = new TPE(space(4), { seed: 1 });
+    let n = 0;
+    while (n < 4000) {
+      const points = tpe.ask(8);
+      tpe.tell(points, points.map(rosenbrock(4)));
+      n += 8;
+    }
+    expect(tpe.best()!.loss).toBeGreaterThan(1e3 * auto.best()!.loss);
   });
 
   it('recovers the Izhikevich RS cell from two sweeps so that it predicts unseen amplitudes (Γ >= 0.9)', async () => {

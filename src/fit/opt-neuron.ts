@@ -41,7 +41,7 @@ export interface OptNeuronOptions<Soll = unknown> {
   /** Repetitions per loss with different noise; the loss is their mean, its SD is reported. Default 1. */
   numRepLoss?: number;
   /**
-   * 'auto' (TPE exploration, then CMA-ES; see {@link AutoSampler}), 'tpe' (default), 'cmaes' or 'random' (black-box search); 'adam', 'sgd', 'rmsprop', 'lbfgs',
+   * 'auto' (the default: TPE exploration, then CMA-ES; see {@link AutoSampler}), 'tpe' (opt_neuron's hyperopt), 'cmaes' or 'random' (black-box search); 'adam', 'sgd', 'rmsprop', 'lbfgs',
    * 'lm' (gradient fitting with exact sensitivities); 'tpe+adam' (or tpe+lbfgs, ...):
    * search for `maxEvals`, then refine the best points by gradient.
    */
@@ -143,7 +143,7 @@ export class OptNeuron<Soll = unknown> {
     if (typeof o.getLoss !== 'function') throw new Error('OptNeuron: getLoss must be a function (ist, soll) => loss');
     this.experiment = o.experiment instanceof Experiment ? o.experiment : instantiate(o.experiment);
     this.variables = new Variables(o.variablesBounds, o.neuronModel);
-    this.method = o.method ?? 'tpe';
+    this.method = o.method ?? 'auto';
     const [search, refine] = splitMethod(this.method);
     if ((search && !samplers[search]) || (refine && !GRADIENT_METHODS.includes(refine as GradientMethod)) || (!search && !refine)) {
       const known = [...Object.keys(samplers), ...GRADIENT_METHODS, ...GRADIENT_METHODS.map((g) => `tpe+${g}`)];
