@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { CMAES, AutoSampler, TPE, symmetricEigen, choice, uniform, OptNeuron, Population, coincidenceFactor, syntheticSweeps, traceFitOptions, type Point } from '../src/index.ts';
 import { izhikevich } from '../models/index.ts';
 import { ReplaySweeps } from '../experiments/index.ts';
@@ -175,6 +175,28 @@ describe('worker threads', () => {
     expect(one.method).toBe('auto');
     expect(two.history).toEqual(one.history);
     expect(JSON.parse(readFileSync(join(dir, 'w2.json'), 'utf8')).evaluations).toBe(80);
+  }, 60_000);
+});
+
+describe('an interrupted fit', () => {
+  it('writes what it evaluated when stopped with SIGINT, and can be resumed', async () => {
+    const out = join(dir, 'interrupted.json');
+    const data = join(root, 'examples', 'data', 'izhikevich-rs-10.csv');
+    const args = [join(root, 'bin', 'neurofit.js'), 'fit-trace', '--model', 'izhikevich', '--data', data, '--fit', 'a,b,d', '--max-evals', '100000', '--workers', '1', '--out', out];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    while (!existsSync(out) || JSON.parse(readFileSync(out, 'utf8')).evaluations < 40) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130); // 128 + SIGINT, as a shell reports it
+    const saved = JSON.parse(readFileSync(out, 'utf8'));
+    expect(saved.status).toBe('running');
+    expect(saved.history.length).toBe(saved.evaluations);
+    expect(saved.evaluations).toBeGreaterThanOrEqual(40);
+    const resumed = spawnSync(process.execPath, [...args.slice(0, -4), '--max-evals', String(saved.evaluations + 16), '--workers', '1', '--out', out, '--resume', '--json'], { encoding: 'utf8' });
+    expect(resumed.status).toBe(0);
+    const result = JSON.parse(resumed.stdout);
+    expect(result.evaluations).toBe(saved.evaluations + 16);
+    expect(result.history.slice(0, saved.evaluations)).toEqual(saved.history);
   }, 60_000);
 });
 

@@ -6,7 +6,8 @@ import { samplers } from '../search/registry.ts';
 import { uniform, validateSpace, type Point, type Space } from '../search/space.ts';
 import type { Sampler } from '../search/sampler.ts';
 import { Variables, type VariablesBounds } from './variables.ts';
-import { readResultsFile, writeResultsFile, type Evaluation, type RecordingsJson, type ResultsFile } from './results-file.ts';
+import { ResultsWriter } from './results-writer.ts';
+import { readResultsFile, type Evaluation, type RecordingsJson, type ResultsFile } from './results-file.ts';
 import { GRADIENT_METHODS, runGradient, startingPoints, type GradientMethod, type ResidualSpec } from '../gradient/driver.ts';
 import type { Callback } from '../gradient/callbacks.ts';
 import type { Transform } from '../gradient/transforms.ts';
@@ -216,10 +217,28 @@ export class OptNeuron<Soll = unknown> {
     target: Target<Soll>,
     started: number,
   ): Promise<FitResult> {
+    const writer = new ResultsWriter(r.resultsFile);
+    try {
+      return await this.fitWith(writer, r, search, refine, maxEvals, history, sampler, target, started);
+    } finally {
+      writer.close();
+    }
+  }
+
+  private async fitWith(
+    writer: ResultsWriter,
+    r: RunOptions,
+    search: string | undefined,
+    refine: string | undefined,
+    maxEvals: number,
+    history: Evaluation[],
+    sampler: Sampler,
+    target: Target<Soll>,
+    started: number,
+  ): Promise<FitResult> {
     const o = this.options;
-    const save = (status: ResultsFile['status'], extra: Partial<ResultsFile> = {}) => {
-      if (r.resultsFile) writeResultsFile(r.resultsFile, this.fileContents(status, history, { elapsedSeconds: (Date.now() - started) / 1000, ...extra }));
-    };
+    const save = (status: ResultsFile['status'], extra: Partial<ResultsFile> = {}) =>
+      writer.update(() => this.fileContents(status, history, { elapsedSeconds: (Date.now() - started) / 1000, ...extra }), status === 'done');
     save('running');
     // the budget counts from the start of run(), worker start-up included
     const deadline = r.maxSeconds !== undefined ? started + r.maxSeconds * 1000 : Infinity;
@@ -303,6 +322,8 @@ export class OptNeuron<Soll = unknown> {
 
   /** Simulates the experiment for some points of the fitted variables, `reps` repetitions each, as one batch. */
   async simulate(model: NeuronModel, points: Point[], reps: number, sensitivities: string[] = []): Promise<Results> {
+    // a simulation never waits on I/O: without this, signals and timers would wait for the whole fit
+    await new Promise((resolve) => setImmediate(resolve));
     const v = this.variables;
     const N = points.length * reps;
     const pop = new Population(model, N, { dt: this.timeStep });
