@@ -69,7 +69,6 @@ export async function fitRecording(o: { maxEvals: number; seed: number; resultsF
       a: [0, 10], tauw: [20, 1000], b: [0, 200], Vr: [-70, -45], amp: [20, 500],
     },
     timeStep: 0.05,
-    method: 'tpe',
     seed: o.seed,
     batchSize: 16,
   });
