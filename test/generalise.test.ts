@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { CMAES, AutoSampler, TPE, symmetricEigen, choice, uniform, OptNeuron, Population, coincidenceFactor, syntheticSweeps, traceFitOptions, type Point } from '../src/index.ts';
+import { CMAES, AutoSampler, TPE, EvaluationPool, symmetricEigen, choice, uniform, OptNeuron, Population, coincidenceFactor, syntheticSweeps, traceFitOptions, type Point } from '../src/index.ts';
 import { izhikevich } from '../models/index.ts';
 import { ReplaySweeps } from '../experiments/index.ts';
 
@@ -134,9 +134,25 @@ describe('worker threads', () => {
   const sweeps = syntheticSweeps(izhikevich, { ...protocol, params: { a: 0.02, b: 0.2, c: -65, d: 8 }, amplitudes: [10, 15], peak: 30 });
   const options = (workers: number) => traceFitOptions({ model: izhikevich, sweeps, fit: ['a', 'b', 'd'], method: 'auto', seed: 4, workers });
 
+  it('evaluate a batch in parts exactly as one thread evaluates it whole', async () => {
+    const opt = new OptNeuron(options(1));
+    const pool = await EvaluationPool.start(1, options(2).source!, { seed: 4 });
+    try {
+      const points = Array.from({ length: 7 }, (_, k) => ({ a: 0.01 + 0.005 * k, b: 0.15 + 0.01 * k, d: 2 + k }));
+      const alone = await opt.evaluateBatch(points);
+      const parts: number[] = [];
+      const split = await pool.evaluate(points, (part) => (parts.push(part.length), opt.evaluateBatch(part)));
+      expect(parts).toEqual([4]); // this thread took 4, the worker 3
+      expect(split).toEqual(alone);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
   it('give results identical to one thread with the same seed', async () => {
-    const one = await new OptNeuron(options(1)).run({ maxEvals: 240 });
-    const two = await new OptNeuron(options(2)).run({ maxEvals: 240 });
+    // long enough for the worker to join (it starts in about 1.5 s, while this thread goes on alone)
+    const one = await new OptNeuron(options(1)).run({ maxEvals: 3000 });
+    const two = await new OptNeuron(options(2)).run({ maxEvals: 3000 });
     expect(two.history).toEqual(one.history);
     expect(two.params).toEqual(one.params);
   }, 60_000);

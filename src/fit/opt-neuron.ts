@@ -131,6 +131,8 @@ export class OptNeuron<Soll = unknown> {
   private readonly numRepLoss: number;
   private readonly workers: number;
   private pool: EvaluationPool | undefined;
+  private poolStart: Promise<EvaluationPool> | undefined;
+  private poolError: Error | undefined;
   private targetCache: Promise<Target<Soll>> | undefined;
 
   constructor(readonly options: OptNeuronOptions<Soll>) {
@@ -197,13 +199,22 @@ export class OptNeuron<Soll = unknown> {
     }
 
     const started = Date.now();
-    const target = await this.target();
-    if (search && this.workers > 1 && history.length < maxEvals) this.pool = await EvaluationPool.start(this.workers - 1, o.source!, primitiveOptions(o));
+    // Workers take about 1.5 s to start (each loads the model compiler); meanwhile this thread
+    // computes the target and evaluates batches alone, which changes no result.
+    this.poolError = undefined;
+    this.poolStart = search && this.workers > 1 && history.length < maxEvals ? EvaluationPool.start(this.workers - 1, o.source!, primitiveOptions(o)) : undefined;
+    this.poolStart?.then(
+      (pool) => (this.pool = pool),
+      (err: Error) => (this.poolError = err),
+    );
     try {
+      const target = await this.target();
       return await this.fit(r, search, refine, maxEvals, history, sampler, target, started);
     } finally {
-      await this.pool?.close();
+      const pool = await this.poolStart?.catch(() => undefined);
+      await pool?.close();
       this.pool = undefined;
+      this.poolStart = undefined;
     }
   }
 
@@ -253,6 +264,10 @@ export class OptNeuron<Soll = unknown> {
       r.onProgress?.({ evaluations: history.length, maxEvals, bestLoss: best?.loss ?? NaN });
       if (o.verbose) process.stderr.write(`opt_neuron: ${history.length}/${maxEvals} evaluations, best loss ${best ? best.loss.toPrecision(5) : 'none yet'}\n`);
     }
+
+    // a search that ended before the workers were up still reports workers that cannot start
+    await this.poolStart?.catch(() => undefined);
+    if (this.poolError) throw this.poolError;
 
     let iterations = 0;
     if (refine) {
@@ -344,6 +359,7 @@ export class OptNeuron<Soll = unknown> {
   }
 
   private async evaluate(points: Point[], target: Target<Soll>): Promise<Evaluation[]> {
+    if (this.poolError) throw this.poolError;
     if (this.pool) return this.pool.evaluate(points, (part) => this.evaluateHere(part, target));
     return this.evaluateHere(points, target);
   }
