@@ -74,7 +74,7 @@ export interface OptNeuronOptions<Soll = unknown> {
   seed?: number;
   /** Print a line per round. */
   verbose?: boolean;
-  /** Parameter sets simulated together per round. Default 8. */
+  /** Parameter sets simulated together per round. Default: a CMA-ES generation (auto, cmaes), else 8. */
   batchSize?: number;
   /**
    * Threads that evaluate each batch of a search, this one included (default 1: this thread
@@ -92,7 +92,7 @@ export interface RunOptions {
   maxEvals?: number;
   /** Stop the search after this wall time (s), keeping every evaluation so far; gradient refinement still follows. */
   maxSeconds?: number;
-  /** JSON written after every round, so an interrupted fit keeps what it evaluated. */
+  /** JSON kept current as the fit goes (at most about once a second; at once on errors, SIGINT and SIGTERM), so an interrupted fit keeps what it evaluated. */
   resultsFile?: string;
   /** Continue from `resultsFile`. */
   resume?: boolean;
@@ -207,10 +207,12 @@ export class OptNeuron<Soll = unknown> {
       (pool) => (this.pool = pool),
       (err: Error) => (this.poolError = err),
     );
+    const writer = new ResultsWriter(r.resultsFile);
     try {
       const target = await this.target();
-      return await this.fit(r, search, refine, maxEvals, history, sampler, target, started);
+      return await this.fit(writer, r, search, refine, maxEvals, history, sampler, target, started);
     } finally {
+      writer.close();
       const pool = await this.poolStart?.catch(() => undefined);
       await pool?.close();
       this.pool = undefined;
@@ -219,24 +221,6 @@ export class OptNeuron<Soll = unknown> {
   }
 
   private async fit(
-    r: RunOptions,
-    search: string | undefined,
-    refine: string | undefined,
-    maxEvals: number,
-    history: Evaluation[],
-    sampler: Sampler,
-    target: Target<Soll>,
-    started: number,
-  ): Promise<FitResult> {
-    const writer = new ResultsWriter(r.resultsFile);
-    try {
-      return await this.fitWith(writer, r, search, refine, maxEvals, history, sampler, target, started);
-    } finally {
-      writer.close();
-    }
-  }
-
-  private async fitWith(
     writer: ResultsWriter,
     r: RunOptions,
     search: string | undefined,
