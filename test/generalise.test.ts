@@ -91,7 +91,6 @@ describe('CMA-ES', () => {
 
   it('refuses a choice dimension by name', () => {
     expect(() => new CMAES({ x: uniform(0, 1), k: choice([1, 2, 3]) })).toThrow(/'k' is a choice dimension/);
-    expect(() => new AutoSampler({ k: choice([1, 2]) })).toThrow(/'k' is a choice dimension; use method 'tpe'/);
   });
 });
 
@@ -113,6 +112,20 @@ describe('auto: TPE exploration, then CMA-ES', () => {
       n += 8;
     }
     expect(tpe.best()!.loss).toBeGreaterThan(1e3 * auto.best()!.loss);
+  });
+
+  it('searches a space with a choice dimension by TPE alone', () => {
+    const mixed = { x: uniform(0, 1), k: choice([1, 2, 3]) };
+    const auto = new AutoSampler(mixed, { seed: 2 });
+    const tpe = new TPE(mixed, { seed: '2/explore' });
+    for (let round = 0; round < 30; round++) {
+      const a = auto.ask(8);
+      expect(a).toEqual(tpe.ask(8));
+      const losses = a.map((p) => (p.x! - 0.3) ** 2 + (p.k === 2 ? 0 : 1));
+      auto.tell(a, losses);
+      tpe.tell(a, losses);
+    }
+    expect(auto.preferredBatch).toBeUndefined();
   });
 
   it('recovers the Izhikevich RS cell from two sweeps so that it predicts unseen amplitudes (Γ >= 0.9)', async () => {

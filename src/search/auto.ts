@@ -18,7 +18,8 @@ export interface AutoOptions extends SamplerOptions {
  * evaluations); CMA-ES learns the correlations between parameters and reaches Γ 1.0 on
  * the same problem in 2,000. Started from the middle of wide bounds, CMA-ES sometimes
  * spends its first generations leaving a silent or saturated region, which the TPE
- * phase avoids. Choice dimensions are not supported (CMA-ES is continuous).
+ * phase avoids. A space with a `choice` dimension is searched by TPE alone (CMA-ES
+ * needs ordered, continuous dimensions).
  */
 export class AutoSampler implements Sampler {
   private readonly log: TrialLog;
@@ -31,12 +32,11 @@ export class AutoSampler implements Sampler {
     private readonly options: AutoOptions = {},
   ) {
     validateSpace(space);
-    for (const [name, dim] of Object.entries(space)) {
-      if (dim.kind === 'choice') throw new Error(`auto: '${name}' is a choice dimension; use method 'tpe' for spaces with choices`);
-    }
     this.log = new TrialLog(space);
     this.tpe = new TPE(space, { seed: `${options.seed ?? 0}/explore` });
-    this.explore = options.explore ?? Math.max(50, 25 * Object.keys(space).length);
+    // CMA-ES cannot search unordered categories: with any, TPE does the whole search
+    const categorical = Object.values(space).some((dim) => dim.kind === 'choice');
+    this.explore = categorical ? Infinity : (options.explore ?? Math.max(50, 25 * Object.keys(space).length));
   }
 
   get trials(): readonly Trial[] {
