@@ -41,6 +41,26 @@ describe('built-in models', () => {
     expect(d[d.length - 1]! / d[0]!).toBeGreaterThan(2);
   });
 
+  it('AdEx spike times converge as dt shrinks (spikes cut at VT + 5 DeltaT): euler first order, rk4 within 0.25 ms at dt 0.05', () => {
+    const error = (dt: number, method: 'euler' | 'rk4', reference: number[]) => {
+      const pop = new Population(adex, 1, { dt, method });
+      pop.input('I', step({ amplitude: 500, start: 100, stop: 900 }));
+      const mon = new Monitor(pop, ['spike']);
+      pop.simulate(1000);
+      const s = Array.from(mon.chunks()[0]!.spikes[0]!);
+      expect(s.length).toBe(reference.length);
+      return Math.max(...s.map((t, k) => Math.abs(t - reference[k]!)));
+    };
+    const reference = spikes(adex, 500, { dt: 0.001 });
+    expect(reference.length).toBeGreaterThan(10);
+    const e05 = error(0.05, 'euler', reference);
+    const e025 = error(0.025, 'euler', reference);
+    expect(e05).toBeLessThan(1);
+    expect(e05 / e025).toBeGreaterThan(1.7);
+    expect(e05 / e025).toBeLessThan(2.3);
+    expect(error(0.05, 'rk4', reference)).toBeLessThan(0.25);
+  });
+
   it('Pospischil RS: rests near -70 mV and adapts through its M-current', () => {
     const rest = new Population(pospischil, 1, { dt: 0.025 }).simulate(500).get('v')[0]!;
     expect(rest).toBeGreaterThan(-75);
