@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -191,6 +191,23 @@ describe('worker threads', () => {
     expect(alone.spikes.length).toBeGreaterThan(3);
     expect(await spikesOf(20)).toEqual(alone);
   });
+
+  it('load a user\'s model module by its path; a CommonJS .ts module gets a hint', () => {
+    const source = `import { defineNeuron } from ${JSON.stringify(join(root, 'src', 'index.ts'))};
+export const quad = defineNeuron({ name: 'quad', parameters: { a: 0.02, b: 0.2, c: -65, d: 8, I: 0 },
+  equations: 'dv/dt = 0.04 * v^2 + 5 * v + 140 - u + I : init = -65\\ndu/dt = a * (b * v - u) : init = -13',
+  spike: 'v >= 30', reset: 'v = c; u += d', bounds: { a: [0.005, 0.15], d: [0.5, 10] } });
+`;
+    writeFileSync(join(dir, 'quad.mts'), source);
+    writeFileSync(join(dir, 'quad.ts'), source);
+    const args = (model: string) => [join(root, 'bin', 'neurofit.js'), 'fit-trace', '--model', model, '--data', join(root, 'examples', 'data', 'izhikevich-rs-10.csv'), '--fit', 'a,d', '--max-evals', '40', '--workers', '2', '--out', join(dir, 'quad.json'), '--json'];
+    const ok = spawnSync(process.execPath, args(join(dir, 'quad.mts')), { encoding: 'utf8' });
+    expect(ok.stderr).toBe('');
+    expect(JSON.parse(ok.stdout).evaluations).toBe(40);
+    const cjs = spawnSync(process.execPath, args(join(dir, 'quad.ts')), { encoding: 'utf8' });
+    expect(cjs.status).toBe(2);
+    expect(cjs.stderr).toMatch(/--model .*quad\.ts: .*\(name it \.mts, or put it in a package whose package\.json has "type": "module"\)/);
+  }, 60_000);
 
   it('--workers 2 prints the same fit as --workers 1, and auto is the default method', () => {
     const data = (a: number) => join(root, 'examples', 'data', `izhikevich-rs-${a}.csv`);

@@ -29,7 +29,15 @@ export function parseAssignments(items: string[], what = '--set'): Record<string
 /** A built-in model by name, or the model exported by a .ts/.js module. */
 export async function loadModel(name: string): Promise<NeuronModel> {
   if (/\.(m?[jt]s)$/.test(name)) {
-    const mod = (await import(pathToFileURL(resolve(name)).href)) as Record<string, unknown>;
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(pathToFileURL(resolve(name)).href)) as Record<string, unknown>;
+    } catch (err) {
+      const message = (err as Error).message;
+      // a .ts file outside an ES-module package is CommonJS to Node, and cannot import neurofit's ES modules
+      const hint = /require\(\) ES Module|ERR_REQUIRE_ESM|Cannot use import statement/.test(message) ? ' (name it .mts, or put it in a package whose package.json has "type": "module")' : '';
+      throw new UsageError(`--model ${name}: ${message.split('\n')[0]}${hint}`);
+    }
     const found = [mod.default, ...Object.values(mod)].find((v) => v instanceof NeuronModel);
     if (!found) throw new UsageError(`--model ${name}: the module exports no neuron model (defineNeuron(...))`);
     return found as NeuronModel;
