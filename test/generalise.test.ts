@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { CMAES, AutoSampler, TPE, EvaluationPool, symmetricEigen, choice, uniform, OptNeuron, Population, coincidenceFactor, syntheticSweeps, traceFitOptions, type Point } from '../src/index.ts';
+import { CMAES, AutoSampler, TPE, EvaluationPool, symmetricEigen, choice, uniform, OptNeuron, Population, coincidenceFactor, syntheticSweeps, traceFitOptions, type OptNeuronOptions, type Point } from '../src/index.ts';
 import { izhikevich } from '../models/index.ts';
 import { ReplaySweeps } from '../experiments/index.ts';
 
@@ -191,6 +191,25 @@ describe('worker threads', () => {
     expect(alone.spikes.length).toBeGreaterThan(3);
     expect(await spikesOf(20)).toEqual(alone);
   });
+
+  it('a worker that exits on its own fails the fit with a message, not a hang', async () => {
+    const fixture = join(dir, 'exits.mts');
+    writeFileSync(
+      fixture,
+      `import { isMainThread } from 'node:worker_threads';
+import { syntheticSweeps, traceFitOptions } from ${JSON.stringify(join(root, 'src', 'index.ts'))};
+import { izhikevich } from ${JSON.stringify(join(root, 'models', 'index.ts'))};
+export function options() {
+  const sweeps = syntheticSweeps(izhikevich, { start: 20, stop: 120, duration: 150, dt: 0.01, sampleDt: 0.1, params: {}, amplitudes: [10] });
+  const o = traceFitOptions({ model: izhikevich, sweeps, fit: ['a'], method: 'random' });
+  return { ...o, getLoss: (ist, soll) => { if (!isMainThread) process.exit(3); return o.getLoss(ist, soll); } };
+}
+`,
+    );
+    const { options: build } = (await import(fixture)) as { options: () => OptNeuronOptions };
+    const opt = new OptNeuron({ ...build(), workers: 2, source: { module: fixture, export: 'options' } });
+    await expect(opt.run({ maxEvals: 1e6 })).rejects.toThrow(/worker thread exited unexpectedly \(code 3\)/);
+  }, 60_000);
 
   it('load a user\'s model module by its path; a CommonJS .ts module gets a hint', () => {
     const source = `import { defineNeuron } from ${JSON.stringify(join(root, 'src', 'index.ts'))};

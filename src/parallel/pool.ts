@@ -17,6 +17,7 @@ export class EvaluationPool {
   private readonly pending = new Map<number, { resolve: (e: Evaluation[]) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private failure: Error | undefined;
+  private closing = false;
 
   private constructor() {}
 
@@ -34,6 +35,13 @@ export class EvaluationPool {
         });
         worker.on('error', (err) => {
           pool.fail(new Error(`worker thread failed: ${err.message}`));
+          reject(err);
+        });
+        // a worker that ends on its own (process.exit in user code, out of memory) must not leave a batch waiting
+        worker.on('exit', (code) => {
+          if (pool.closing) return;
+          const err = new Error(`worker thread exited unexpectedly (code ${code})`);
+          pool.fail(err);
           reject(err);
         });
       });
@@ -71,6 +79,7 @@ export class EvaluationPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
