@@ -40,8 +40,6 @@ export class CMAES implements Sampler {
   /** Asked but not yet told samples of the current run, by point object. */
   private pending = new Map<Point, { y: number[]; generation: number; run: number }>();
   private runIndex = 0;
-  /** Completed runs (restarts count). */
-  restartsDone = 0;
 
   constructor(space: Space, options: CMAESOptions = {}) {
     validateSpace(space);
@@ -65,6 +63,11 @@ export class CMAES implements Sampler {
 
   best(): Trial | undefined {
     return this.log.best();
+  }
+
+  /** Restarts so far (IPOP). */
+  get restartsDone(): number {
+    return this.runIndex;
   }
 
   /** The current population size λ: a batch of this size is one generation. */
@@ -190,7 +193,6 @@ export class CMAES implements Sampler {
     }
     r.bestHistory.push(generation[0]!.loss);
     if (this.restarts && this.converged(r)) {
-      this.restartsDone++;
       this.runIndex++;
       this.lambda *= 2;
       this.pending.clear();
