@@ -233,8 +233,10 @@ export class Population {
     const P = this.sensParams.length;
     const s0 = this.stepCount;
     const drivenArrays = driven.map(({ input }) => {
+      const ctx = { s0, dt: this.dt, steps, N, rng: this.rng, param: (name: string) => this.arrayOf(name) };
+      if (!input.perNeuron && input.block) return input.block(ctx);
       const out = new Float64Array(input.perNeuron ? N * steps : steps);
-      input.fill(out, { s0, dt: this.dt, steps, N, rng: this.rng, param: (name) => this.arrayOf(name) });
+      input.fill(out, ctx);
       return out;
     });
     const rec = config.record.map(() => new Float64Array(N * nRec));
