@@ -13,17 +13,14 @@ export class ResultsWriter {
   private last = 0;
   private cost = 0;
   private pending: (() => ResultsFile) | undefined;
-  private readonly onSignal = (signal: NodeJS.Signals) => {
-    this.close();
-    // the shell's convention for a process ended by a signal
-    process.exit(128 + (constants.signals[signal] ?? 0));
-  };
 
   constructor(private readonly path: string | undefined) {
-    if (path) {
-      process.on('SIGINT', this.onSignal);
-      process.on('SIGTERM', this.onSignal);
+    if (!path) return;
+    if (open.size === 0) {
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
     }
+    open.add(this);
   }
 
   /** Records the file's contents (built lazily); `now` writes at once. */
@@ -46,11 +43,17 @@ export class ResultsWriter {
   /** Flushes and stops listening for signals. */
   close(): void {
     this.flush();
-    this.detach();
+    if (!open.delete(this) || open.size > 0) return;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
+}
 
-  private detach(): void {
-    process.off('SIGINT', this.onSignal);
-    process.off('SIGTERM', this.onSignal);
-  }
+/** Writers of fits running in this process: a signal flushes them all. */
+const open = new Set<ResultsWriter>();
+
+function onSignal(signal: NodeJS.Signals): void {
+  for (const writer of [...open]) writer.close();
+  // the shell's convention for a process ended by a signal
+  process.exit(128 + (constants.signals[signal] ?? 0));
 }

@@ -56,10 +56,6 @@ export class EvaluationPool {
     return pool;
   }
 
-  get size(): number {
-    return this.workers.length;
-  }
-
   /** Evaluates the points: the first part with `local` in this thread, the rest in the workers; evaluations in the points' order. */
   async evaluate(points: Point[], local: (part: Point[]) => Promise<Evaluation[]>): Promise<Evaluation[]> {
     if (this.failure) throw this.failure;
@@ -74,8 +70,10 @@ export class EvaluationPool {
           this.workers[k]!.postMessage({ kind: 'evaluate', id, points: part });
         }),
     );
+    const theirsDone = Promise.all(remote);
+    theirsDone.catch(() => {}); // awaited below; if the local part throws first, a worker's failure is not left unhandled
     const own = await local(mine!);
-    return [own, ...(await Promise.all(remote))].flat();
+    return [own, ...(await theirsDone)].flat();
   }
 
   async close(): Promise<void> {
