@@ -1,4 +1,5 @@
 import type { NeuronModel } from '../src/model/neuron.ts';
+import { registerBuiltin } from '../src/model/load.ts';
 import { adex } from './adex.ts';
 import { hodgkinHuxley } from './hodgkin-huxley.ts';
 import { izhikevich } from './izhikevich.ts';
@@ -15,3 +16,5 @@ export const builtinModels: Record<string, NeuronModel> = {
   'hodgkin-huxley': hodgkinHuxley,
   'pospischil-rs': pospischil,
 };
+
+for (const [name, model] of Object.entries(builtinModels)) registerBuiltin(name, model);

@@ -1,6 +1,5 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { NeuronModel } from '../model/neuron.ts';
+import type { NeuronModel } from '../model/neuron.ts';
+import { isModelModule, loadNeuronModel } from '../model/load.ts';
 import { UsageError } from './errors.ts';
 
 /** A finite number from a command-line string, or a UsageError naming the option. */
@@ -26,24 +25,12 @@ export function parseAssignments(items: string[], what = '--set'): Record<string
   return out;
 }
 
-/** A built-in model by name, or the model exported by a .ts/.js module. */
+/** {@link loadNeuronModel}, its errors as usage errors naming --model. */
 export async function loadModel(name: string): Promise<NeuronModel> {
-  if (/\.(m?[jt]s)$/.test(name)) {
-    let mod: Record<string, unknown>;
-    try {
-      mod = (await import(pathToFileURL(resolve(name)).href)) as Record<string, unknown>;
-    } catch (err) {
-      const message = (err as Error).message;
-      // a .ts file outside an ES-module package is CommonJS to Node, and cannot import neurofit's ES modules
-      const hint = /require\(\) ES Module|ERR_REQUIRE_ESM|Cannot use import statement/.test(message) ? ' (name it .mts, or put it in a package whose package.json has "type": "module")' : '';
-      throw new UsageError(`--model ${name}: ${message.split('\n')[0]}${hint}`);
-    }
-    const found = [mod.default, ...Object.values(mod)].find((v) => v instanceof NeuronModel);
-    if (!found) throw new UsageError(`--model ${name}: the module exports no neuron model (defineNeuron(...))`);
-    return found as NeuronModel;
+  try {
+    return await loadNeuronModel(name);
+  } catch (err) {
+    const message = (err as Error).message;
+    throw new UsageError(isModelModule(name) ? `--model ${message}` : message);
   }
-  const { builtinModels } = await import('../../models/index.ts');
-  const model = builtinModels[name];
-  if (!model) throw new UsageError(`unknown model '${name}' (built-in: ${Object.keys(builtinModels).join(', ')}; or a path to a .ts module)`);
-  return model;
 }

@@ -11,6 +11,7 @@ import { readRecording } from '../io/recording.ts';
 import { samplers } from '../search/registry.ts';
 import { GRADIENT_METHODS, type GradientMethod } from '../gradient/driver.ts';
 import { collect, loadModel, parseAssignments, parseNumber } from './args.ts';
+import { isModelModule } from '../model/load.ts';
 import { UsageError } from './errors.ts';
 import { progressBar } from './progress.ts';
 
@@ -248,7 +249,7 @@ export function fitTraceCommand(): Command {
         stimStart: opts.stimStart !== undefined ? parseNumber(opts.stimStart, '--stim-start') : undefined,
         stimEnd: opts.stimEnd !== undefined ? parseNumber(opts.stimEnd, '--stim-end') : undefined,
         timeStep: dt,
-        modelModule: /\.(m?[jt]s)$/.test(opts.model) ? resolve(opts.model) : undefined,
+        modelModule: isModelModule(opts.model) ? resolve(opts.model) : undefined,
       }) as OptNeuronOptions;
     } catch (err) {
       throw new UsageError((err as Error).message);

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { NeuronModel } from '../model/neuron.ts';
-import { builtinModels } from '../../models/index.ts';
+import type { NeuronModel } from '../model/neuron.ts';
+import { builtinName, loadNeuronModel } from '../model/load.ts';
 import type { OptionsSource } from '../parallel/source.ts';
 import type { Results } from '../experiment/results.ts';
 import { resampleSweep, type Sweep } from '../io/recording.ts';
@@ -168,19 +167,12 @@ export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace
  * module path (see {@link workerSource}).
  */
 export async function traceFitWorkerOptions(spec: Omit<TraceFitSpec, 'model'> & { model: string }): Promise<OptNeuronOptions<SweepTrace[]>> {
-  let model: NeuronModel | undefined = builtinModels[spec.model];
-  if (!model) {
-    const mod = (await import(pathToFileURL(spec.model).href)) as Record<string, unknown>;
-    model = [mod.default, ...Object.values(mod)].find((v): v is NeuronModel => v instanceof NeuronModel);
-    if (!model) throw new Error(`${spec.model} exports no neuron model`);
-  }
-  return traceFitOptions({ ...spec, model });
+  return traceFitOptions({ ...spec, model: await loadNeuronModel(spec.model) });
 }
 
 /** Where workers rebuild the options: a built-in model by name, a user's model by its module. */
 function workerSource(spec: TraceFitSpec): OptionsSource | undefined {
-  const name = Object.entries(builtinModels).find(([, m]) => m === spec.model)?.[0];
-  const model = name ?? (spec.modelModule ? resolve(spec.modelModule) : undefined);
+  const model = builtinName(spec.model) ?? (spec.modelModule ? resolve(spec.modelModule) : undefined);
   if (model === undefined) return undefined;
   // the sweeps as given: the worker repeats the resampling
   const { model: _model, ...rest } = spec;

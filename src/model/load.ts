@@ -1,0 +1,50 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { NeuronModel } from './neuron.ts';
+
+/** Built-in models by object: a model is built in if it is the object models/index.ts made. */
+const builtinNames = new WeakMap<NeuronModel, string>();
+
+/** @internal Called by models/index.ts for each built-in model. */
+export function registerBuiltin(name: string, model: NeuronModel): void {
+  builtinNames.set(model, name);
+}
+
+/**
+ * The name a built-in model is loaded by, or undefined for any other model. Known without
+ * importing the built-in models: whoever holds one has imported them.
+ */
+export function builtinName(model: NeuronModel): string | undefined {
+  return builtinNames.get(model);
+}
+
+/** True for a module path (.ts, .mts, .js, .mjs) rather than a built-in model's name. */
+export function isModelModule(name: string): boolean {
+  return /\.(m?[jt]s)$/.test(name);
+}
+
+/**
+ * A built-in model by name, or the model a .ts/.js module exports (default or named).
+ * Errors name the problem: an unknown name, a module that exports no model, or a module
+ * Node cannot load (with what to do when it loads a .ts file as CommonJS).
+ */
+export async function loadNeuronModel(name: string): Promise<NeuronModel> {
+  if (isModelModule(name)) {
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(pathToFileURL(resolve(name)).href)) as Record<string, unknown>;
+    } catch (err) {
+      const message = (err as Error).message;
+      // a .ts file outside an ES-module package is CommonJS to Node, and cannot import neurofit's ES modules
+      const hint = /require\(\) ES Module|ERR_REQUIRE_ESM|Cannot use import statement/.test(message) ? ' (name it .mts, or put it in a package whose package.json has "type": "module")' : '';
+      throw new Error(`${name}: ${message.split('\n')[0]}${hint}`);
+    }
+    const found = [mod.default, ...Object.values(mod)].find((v): v is NeuronModel => v instanceof NeuronModel);
+    if (!found) throw new Error(`${name}: the module exports no neuron model (defineNeuron(...))`);
+    return found;
+  }
+  const { builtinModels } = await import('../../models/index.ts');
+  const model = builtinModels[name];
+  if (!model) throw new Error(`unknown model '${name}' (built-in: ${Object.keys(builtinModels).join(', ')}; or a path to a .ts module)`);
+  return model;
+}
