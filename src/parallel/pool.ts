@@ -27,6 +27,7 @@ export class EvaluationPool {
     const ready = Array.from({ length: size }, () => {
       const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url));
       pool.workers.push(worker);
+      worker.postMessage({ kind: 'init', source, overrides });
       return new Promise<void>((resolve, reject) => {
         worker.on('message', (reply: Reply) => {
           if (reply.kind === 'ready') resolve();
@@ -46,7 +47,6 @@ export class EvaluationPool {
         });
       });
     });
-    ready.forEach((w, k) => pool.workers[k]!.postMessage({ kind: 'init', source, overrides }));
     try {
       await Promise.all(ready);
     } catch (err) {
