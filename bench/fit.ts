@@ -6,13 +6,11 @@
  * refinement of the TPE result (tpe+adam); TPE's own overhead per suggestion. Each method runs with seeds 1, 2, 3; figures are medians over them.
  * The last line is one JSON object.
  */
-import { OptNeuron, syntheticSweeps, traceFitOptions, coincidenceFactor } from '../src/index.ts';
+import { OptNeuron, traceFitOptions } from '../src/index.ts';
 import { izhikevich } from '../models/index.ts';
 import { tpeOverheadMicros } from './tpe-overhead.ts';
+import { recoveryGamma, sweeps } from './izhikevich-recovery.ts';
 
-const truth = { a: 0.02, b: 0.2, c: -65, d: 8 };
-const protocol = { start: 100, stop: 900, duration: 1000, dt: 0.01, sampleDt: 0.1 };
-const sweeps = syntheticSweeps(izhikevich, { ...protocol, params: truth, amplitudes: [10, 15], peak: 30 });
 const EVALS = 500;
 
 const SEEDS = [1, 2, 3];
@@ -24,13 +22,7 @@ async function fit(method: string, seed: number) {
   const refine = { iterations: 400, starts: 6, learningRate: 0.003 };
   const result = await new OptNeuron({ ...traceFitOptions({ model: izhikevich, sweeps, fit: ['a', 'b', 'c', 'd'], method, seed, batchSize: 10 }), ...refine }).run({ maxEvals: EVALS });
   const wall = (performance.now() - started) / 1000;
-  const gamma = (amplitudes: number[]) => {
-    const target = syntheticSweeps(izhikevich, { ...protocol, params: truth, amplitudes });
-    const model = syntheticSweeps(izhikevich, { ...protocol, params: result.params, amplitudes });
-    const gs = amplitudes.map((_, k) => coincidenceFactor(model[k]!.spikes!, target[k]!.spikes!, protocol.stop - protocol.start, 2));
-    return gs.reduce((a, b) => a + b, 0) / gs.length;
-  };
-  return { wall, loss: result.loss, params: result.params, fitted: gamma([10, 15]), unseen: gamma([7, 20]) };
+  return { wall, loss: result.loss, params: result.params, fitted: recoveryGamma(result.params, [10, 15]), unseen: recoveryGamma(result.params, [7, 20]) };
 }
 
 async function fits(method: string) {

@@ -8,9 +8,10 @@
  * over seeds 1, 2, 3. The last line is one JSON object.
  */
 import { availableParallelism } from 'node:os';
-import { coincidenceFactor, OptNeuron, syntheticSweeps, traceFitOptions, type OptNeuronOptions } from '../src/index.ts';
+import { OptNeuron, traceFitOptions, type OptNeuronOptions } from '../src/index.ts';
 import { adex, izhikevich } from '../models/index.ts';
 import { FITTED, UNSEEN, gammas, reductionOptions } from '../examples/reduction.ts';
+import { recoveryGamma, sweeps } from './izhikevich-recovery.ts';
 
 const SEEDS = [1, 2, 3];
 const WORKERS = availableParallelism();
@@ -34,19 +35,12 @@ const reduction: Problem = {
   }),
 };
 
-const truth = { a: 0.02, b: 0.2, c: -65, d: 8 };
-const protocol = { start: 100, stop: 900, duration: 1000, dt: 0.01, sampleDt: 0.1 };
-const izhikevichGamma = (params: Record<string, number>, amplitudes: number[]) => {
-  const target = syntheticSweeps(izhikevich, { ...protocol, params: truth, amplitudes });
-  const model = syntheticSweeps(izhikevich, { ...protocol, params, amplitudes });
-  return mean(amplitudes.map((_, k) => coincidenceFactor(model[k]!.spikes!, target[k]!.spikes!, protocol.stop - protocol.start)));
-};
 const recovery: Problem = {
   name: 'Izhikevich RS recovery (4 parameters)',
   evaluations: 2000,
   options: (method, seed) =>
-    traceFitOptions({ model: izhikevich, sweeps: syntheticSweeps(izhikevich, { ...protocol, params: truth, amplitudes: [10, 15], peak: 30 }), fit: ['a', 'b', 'c', 'd'], method, seed, workers: WORKERS }),
-  score: async (params) => ({ fitted: izhikevichGamma(params, [10, 15]), unseen: izhikevichGamma(params, [7, 20]) }),
+    traceFitOptions({ model: izhikevich, sweeps, fit: ['a', 'b', 'c', 'd'], method, seed, workers: WORKERS }),
+  score: async (params) => ({ fitted: recoveryGamma(params, [10, 15]), unseen: recoveryGamma(params, [7, 20]) }),
 };
 
 async function run(problem: Problem, method: string, seed: number, budget?: number) {
