@@ -339,7 +339,7 @@ export class OptNeuron<Soll = unknown> {
 
   /** @internal Evaluates points as one batch in this thread (what a worker does with its part). */
   async evaluateBatch(points: Point[]): Promise<Evaluation[]> {
-    return this.evaluate(points, await this.target());
+    return this.evaluateHere(points, await this.target());
   }
 
   private async evaluate(points: Point[], target: Target<Soll>): Promise<Evaluation[]> {
