@@ -1,4 +1,2 @@
-export { CurrentStep, type StepProtocol } from './current-step.ts';
-export { FICurve, type FICurveProtocol } from './fi-curve.ts';
-export { CurrentRamp, type RampProtocol } from './ramp.ts';
-export { ReplaySweeps, type ReplayedSweep } from './replay-sweeps.ts';
+/** The ready protocols: the library's own content, re-exported as `neurofit/experiments`. */
+export * from '../src/experiments/index.ts';

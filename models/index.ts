@@ -1,20 +1,2 @@
-import type { NeuronModel } from '../src/model/neuron.ts';
-import { registerBuiltin } from '../src/model/load.ts';
-import { adex } from './adex.ts';
-import { hodgkinHuxley } from './hodgkin-huxley.ts';
-import { izhikevich } from './izhikevich.ts';
-import { lif } from './lif.ts';
-import { pospischil } from './pospischil.ts';
-
-export { adex, hodgkinHuxley, izhikevich, lif, pospischil };
-
-/** The built-in models by name, as the CLI knows them. */
-export const builtinModels: Record<string, NeuronModel> = {
-  lif,
-  izhikevich,
-  adex,
-  'hodgkin-huxley': hodgkinHuxley,
-  'pospischil-rs': pospischil,
-};
-
-for (const [name, model] of Object.entries(builtinModels)) registerBuiltin(name, model);
+/** The built-in models: the library's own content, re-exported as `neurofit/models`. */
+export * from '../src/models/index.ts';

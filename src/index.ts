@@ -16,7 +16,7 @@ export { Monitor, type Chunk } from './sim/monitor.ts';
 export { step, ramp, waveform, noise, sum, type Input, type InputContext } from './sim/inputs.ts';
 export { Experiment, Monitors, type ExperimentOptions } from './experiment/experiment.ts';
 export { Results } from './experiment/results.ts';
-export { OptNeuron, toNumber, type OptNeuronOptions, type RunOptions, type FitResult, type GetLoss, type LossValue } from './fit/opt-neuron.ts';
+export { OptNeuron, startEvaluationPool, type OptNeuronOptions, type RunOptions, type FitResult, type GetLoss } from './fit/opt-neuron.ts';
 export { Variables, type VariablesBounds, type VariableBound } from './fit/variables.ts';
 export { traceFitOptions, TRACE_LOSSES, type TraceFitSpec, type TraceLoss } from './fit/trace-fit.ts';
 export { validateOnSweeps, type Validation, type SweepValidation } from './fit/validate.ts';
@@ -24,7 +24,8 @@ export { readResultsFile, type ResultsFile, type Evaluation } from './fit/result
 export * from './loss/index.ts';
 export * from './search/index.ts';
 export { samplers } from './search/registry.ts';
-export { EvaluationPool } from './parallel/pool.ts';
+export { WorkerPool } from './parallel/pool.ts';
+export { serveBatches } from './parallel/serve.ts';
 export { loadOptionsSource, type OptionsSource } from './parallel/source.ts';
 export * from './io/index.ts';
 export { syntheticSweeps, type SyntheticSweepOptions } from './io/synthetic.ts';

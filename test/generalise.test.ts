@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { CMAES, AutoSampler, TPE, EvaluationPool, symmetricEigen, choice, uniform, OptNeuron, Population, coincidenceFactor, syntheticSweeps, traceFitOptions, type OptNeuronOptions, type Point } from '../src/index.ts';
+import { CMAES, AutoSampler, TPE, startEvaluationPool, symmetricEigen, choice, uniform, OptNeuron, Population, coincidenceFactor, syntheticSweeps, traceFitOptions, type OptNeuronOptions, type Point } from '../src/index.ts';
 import { izhikevich } from '../models/index.ts';
 import { ReplaySweeps } from '../experiments/index.ts';
 
@@ -149,7 +149,7 @@ describe('worker threads', () => {
 
   it('evaluate a batch in parts exactly as one thread evaluates it whole', async () => {
     const opt = new OptNeuron(options(1));
-    const pool = await EvaluationPool.start(1, options(2).source!, { seed: 4 });
+    const pool = await startEvaluationPool(1, options(2).source!, { seed: 4 });
     try {
       const points = Array.from({ length: 7 }, (_, k) => ({ a: 0.01 + 0.005 * k, b: 0.15 + 0.01 * k, d: 2 + k }));
       const alone = await opt.evaluateBatch(points);

@@ -6,7 +6,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { izhikevich } from '../../models/index.ts';
+import { izhikevich } from '../../src/models/index.ts';
 import { syntheticSweeps } from '../../src/io/synthetic.ts';
 import { writeSweepCsv } from '../../src/io/recording.ts';
 

@@ -1,5 +1,5 @@
 import type { NeuronModel } from '../model/neuron.ts';
-import { isModelModule, loadNeuronModel } from '../model/load.ts';
+import { isModelModule, loadNeuronModel } from '../models/load.ts';
 import { UsageError } from './errors.ts';
 
 /** A finite number from a command-line string, or a UsageError naming the option. */

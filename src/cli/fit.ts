@@ -11,7 +11,7 @@ import { readRecording } from '../io/recording.ts';
 import { samplers } from '../search/registry.ts';
 import { GRADIENT_METHODS, type GradientMethod } from '../gradient/driver.ts';
 import { collect, loadModel, parseAssignments, parseNumber } from './args.ts';
-import { isModelModule } from '../model/load.ts';
+import { isModelModule } from '../models/load.ts';
 import { UsageError } from './errors.ts';
 import { progressBar } from './progress.ts';
 

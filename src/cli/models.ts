@@ -6,7 +6,7 @@ export function modelsCommand(): Command {
     .description('list the built-in neuron models with their parameters and defaults')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
-      const { builtinModels } = await import('../../models/index.ts');
+      const { builtinModels } = await import('../models/index.ts');
       const list = Object.entries(builtinModels).map(([name, m]) => ({
         name,
         description: m.spec.description,

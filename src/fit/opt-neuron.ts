@@ -13,10 +13,10 @@ import type { Callback } from '../gradient/callbacks.ts';
 import type { Transform } from '../gradient/transforms.ts';
 import type { ParameterKind } from '../gradient/parameters.ts';
 
-import { EvaluationPool } from '../parallel/pool.ts';
+import { WorkerPool } from '../parallel/pool.ts';
+import { siblingModule } from '../parallel/module-url.ts';
 import type { OptionsSource } from '../parallel/source.ts';
-import { toNumber, type LossValue } from './loss-value.ts';
-export { toNumber, type LossValue };
+import { toNumber, type LossValue } from '../loss/value.ts';
 
 /**
  * `getLoss(ist, soll)`: `ist` is one parameter set's `Results`, `soll` is
@@ -130,8 +130,8 @@ export class OptNeuron<Soll = unknown> {
   private readonly timeStep: number;
   private readonly numRepLoss: number;
   private readonly workers: number;
-  private pool: EvaluationPool | undefined;
-  private poolStart: Promise<EvaluationPool> | undefined;
+  private pool: WorkerPool<Point, Evaluation> | undefined;
+  private poolStart: Promise<WorkerPool<Point, Evaluation>> | undefined;
   private poolError: Error | undefined;
   private targetCache: Promise<Target<Soll>> | undefined;
 
@@ -202,7 +202,7 @@ export class OptNeuron<Soll = unknown> {
     // Workers take about 1.5 s to start (each loads the model compiler); meanwhile this thread
     // computes the target and evaluates batches alone, which changes no result.
     this.poolError = undefined;
-    this.poolStart = search && this.workers > 1 && history.length < maxEvals ? EvaluationPool.start(this.workers - 1, o.source!, primitiveOptions(o)) : undefined;
+    this.poolStart = search && this.workers > 1 && history.length < maxEvals ? startEvaluationPool(this.workers - 1, o.source!, primitiveOptions(o)) : undefined;
     this.poolStart?.then(
       (pool) => (this.pool = pool),
       (err: Error) => (this.poolError = err),
@@ -460,4 +460,12 @@ function bestOf(history: Evaluation[]): Evaluation | undefined {
   let best: Evaluation | undefined;
   for (const h of history) if (Number.isFinite(h.loss) && (!best || h.loss < best.loss)) best = h;
   return best;
+}
+
+/**
+ * Worker threads that each build these options from `source` (with `overrides`) and
+ * evaluate parts of batches; see {@link WorkerPool} for why results do not change.
+ */
+export function startEvaluationPool(size: number, source: OptionsSource, overrides: Record<string, unknown>): Promise<WorkerPool<Point, Evaluation>> {
+  return WorkerPool.start<Point, Evaluation>(size, siblingModule(import.meta.url, 'evaluation-worker'), { source, overrides });
 }

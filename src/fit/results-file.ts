@@ -1,15 +1,9 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Evaluation } from '../search/sampler.ts';
 import type { Validation } from './validate.ts';
 
-/** One evaluated parameter set. `params` holds every value (fitted, constant, computed). */
-export interface Evaluation {
-  params: Record<string, number>;
-  /** Mean loss over `numRepLoss` repetitions; NaN if the loss failed. */
-  loss: number;
-  /** SD of the loss over the repetitions (0 for one repetition). */
-  lossSd: number;
-}
+export type { Evaluation };
 
 /** `Results.toJSON()`: one neuron's recordings per chunk. */
 export interface RecordingsJson {

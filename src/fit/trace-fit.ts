@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { NeuronModel } from '../model/neuron.ts';
-import { builtinName, loadNeuronModel } from '../model/load.ts';
+import { builtinName } from '../model/builtin.ts';
+import { loadNeuronModel } from '../models/load.ts';
 import type { OptionsSource } from '../parallel/source.ts';
 import type { Results } from '../experiment/results.ts';
 import { resampleSweep, type Sweep } from '../io/recording.ts';
@@ -10,7 +11,7 @@ import { subthresholdRmse, sweepLoss, type SweepLossOptions, type SweepTrace } f
 import { isiDistanceKreuz, vanRossumDistance, victorPurpuraDistance } from '../loss/spike-distances.ts';
 import { featureLoss, type FeatureTarget } from '../loss/features.ts';
 import { computeFeatures } from '../features/compute.ts';
-import { ReplaySweeps } from '../../experiments/replay-sweeps.ts';
+import { ReplaySweeps } from '../experiments/replay-sweeps.ts';
 import type { OptNeuronOptions } from './opt-neuron.ts';
 import type { VariablesBounds } from './variables.ts';
 

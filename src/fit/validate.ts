@@ -3,7 +3,7 @@ import { Population } from '../sim/population.ts';
 import { resampleSweep, type Sweep } from '../io/recording.ts';
 import { coincidenceFactor, detectSpikes } from '../loss/spikes.ts';
 import { subthresholdRmse } from '../loss/sweeps.ts';
-import { ReplaySweeps } from '../../experiments/replay-sweeps.ts';
+import { ReplaySweeps } from '../experiments/replay-sweeps.ts';
 
 /** How a fitted model does on one sweep it was not fitted to. */
 export interface SweepValidation {

@@ -1,8 +1,8 @@
 import type { Results } from '../experiment/results.ts';
-import type { Evaluation } from '../fit/results-file.ts';
+import type { Evaluation } from '../search/sampler.ts';
 import type { Variables } from '../fit/variables.ts';
-import { neuronStreams } from '../sim/rng.ts';
-import { toNumber, type LossValue } from '../fit/loss-value.ts';
+import { neuronStreams } from '../numeric/random.ts';
+import { toNumber, type LossValue } from '../loss/value.ts';
 import type { Tensor } from '@tensorflow/tfjs';
 import { loadTf, type TF } from './tf.ts';
 import { TensorResults } from './tensor-results.ts';

@@ -2,7 +2,7 @@ import type { NeuronModel } from '../model/neuron.ts';
 import { Population } from '../sim/population.ts';
 import { Monitor } from '../sim/monitor.ts';
 import { step } from '../sim/inputs.ts';
-import { gaussian, neuronStreams } from '../sim/rng.ts';
+import { gaussian, neuronStreams } from '../numeric/random.ts';
 import type { Sweep } from './recording.ts';
 
 export interface SyntheticSweepOptions {

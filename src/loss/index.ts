@@ -3,3 +3,4 @@ export { detectSpikes, coincidenceFactor, spikeTimeDistance, spikeCountError, is
 export { sweepLoss, subthresholdRmse, subthresholdMask, type SweepTrace, type SweepLossOptions } from './sweeps.ts';
 export { intrinsicReliability, normalizedCoincidenceFactor, vanRossumDistance, victorPurpuraDistance, isiDistanceKreuz } from './spike-distances.ts';
 export { featureLoss, type FeatureTarget, type FeatureLossOptions } from './features.ts';
+export { toNumber, type LossValue } from './value.ts';

@@ -1,37 +1,49 @@
 import { Worker } from 'node:worker_threads';
-import type { Evaluation } from '../fit/results-file.ts';
-import type { Point } from '../search/space.ts';
-import type { OptionsSource } from './source.ts';
 
-type Reply = { kind: 'ready' } | { kind: 'done'; id: number; evaluations: Evaluation[] } | { kind: 'error'; id: number; message: string };
+type Reply<R> = { kind: 'ready' } | { kind: 'done'; id: number; results: R[] } | { kind: 'error'; id: number; message: string };
 
 /**
  * Worker threads that evaluate parts of a batch alongside the main thread. A batch is cut
  * into contiguous parts, the first for the main thread and one for each worker, and the
- * evaluations are joined in order: each point's simulation and loss do not depend on
- * which other points share its population, so the result is the same, bit for bit, as one
- * thread evaluating the whole batch.
+ * results are joined in order.
+ *
+ * Invariant: whoever uses the pool makes each item's result independent of which other
+ * items share its part (a fit's points each get their own neurons and random streams), so
+ * the joined result is the same, bit for bit, as one thread evaluating the whole batch.
+ *
+ * The pool knows nothing of neurons: a worker runs `module`, which calls
+ * {@link serveBatches} with a function that builds its evaluator from `init`.
+ *
+ * ```ts
+ * const pool = await WorkerPool.start<Point, Evaluation>(1, evaluationWorkerUrl, { source, overrides });
+ * const evaluations = await pool.evaluate(points, (part) => opt.evaluateBatch(part));
+ * await pool.close();
+ * ```
  */
-export class EvaluationPool {
+export class WorkerPool<T, R> {
   private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, { resolve: (e: Evaluation[]) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: R[]) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private failure: Error | undefined;
   private closing = false;
 
   private constructor() {}
 
-  /** Starts `size` worker threads (besides the main thread), each building the fit's options from `source`; resolves when all are ready. */
-  static async start(size: number, source: OptionsSource, overrides: Record<string, unknown>): Promise<EvaluationPool> {
-    const pool = new EvaluationPool();
+  /**
+   * Starts `size` worker threads (besides the main thread) running `module`, each handed
+   * `init` (structured-clonable); resolves when all are ready.
+   */
+  static async start<T, R>(size: number, module: URL, init: unknown): Promise<WorkerPool<T, R>> {
+    const pool = new WorkerPool<T, R>();
     const ready = Array.from({ length: size }, () => {
-      const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url));
+      // the boot file registers a TypeScript loader first when `module` is a .ts source file
+      const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: { module: module.href } });
       pool.workers.push(worker);
-      worker.postMessage({ kind: 'init', source, overrides });
+      worker.postMessage({ kind: 'init', init });
       return new Promise<void>((resolve, reject) => {
-        worker.on('message', (reply: Reply) => {
+        worker.on('message', (reply: Reply<R>) => {
           if (reply.kind === 'ready') resolve();
-          else if (reply.kind === 'error' && reply.id < 0) reject(new Error(`worker could not build the fit from ${source.module}: ${reply.message}`));
+          else if (reply.kind === 'error' && reply.id < 0) reject(new Error(`worker could not start: ${reply.message}`));
           else pool.settle(reply);
         });
         worker.on('error', (err) => {
@@ -56,18 +68,18 @@ export class EvaluationPool {
     return pool;
   }
 
-  /** Evaluates the points: the first part with `local` in this thread, the rest in the workers; evaluations in the points' order. */
-  async evaluate(points: Point[], local: (part: Point[]) => Promise<Evaluation[]>): Promise<Evaluation[]> {
+  /** Evaluates the items: the first part with `local` in this thread, the rest in the workers; results in the items' order. */
+  async evaluate(items: T[], local: (part: T[]) => Promise<R[]>): Promise<R[]> {
     if (this.failure) throw this.failure;
-    const [mine, ...theirs] = split(points, this.workers.length + 1);
+    const [mine, ...theirs] = split(items, this.workers.length + 1);
     // posted before the local part runs, so the workers compute while this thread does
     const remote = theirs.map(
       (part, k) =>
-        new Promise<Evaluation[]>((resolve, reject) => {
+        new Promise<R[]>((resolve, reject) => {
           if (part.length === 0) return resolve([]);
           const id = this.nextId++;
           this.pending.set(id, { resolve, reject });
-          this.workers[k]!.postMessage({ kind: 'evaluate', id, points: part });
+          this.workers[k]!.postMessage({ kind: 'evaluate', id, items: part });
         }),
     );
     const theirsDone = Promise.all(remote);
@@ -81,12 +93,12 @@ export class EvaluationPool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  private settle(reply: Reply): void {
+  private settle(reply: Reply<R>): void {
     if (reply.kind === 'ready') return;
     const waiting = this.pending.get(reply.id);
     if (!waiting) return;
     this.pending.delete(reply.id);
-    if (reply.kind === 'done') waiting.resolve(reply.evaluations);
+    if (reply.kind === 'done') waiting.resolve(reply.results);
     else waiting.reject(new Error(reply.message));
   }
 

@@ -1,5 +1,10 @@
-// Worker threads start without the parent's TypeScript loader: register tsx, then run the worker.
-import { register } from 'tsx/esm/api';
+// A worker thread starts without its parent's module loader: a .ts worker module (tests, or
+// running from a source checkout) needs tsx registered first; compiled .js needs nothing.
+import { workerData } from 'node:worker_threads';
 
-register();
-await import('./worker.ts');
+const { module } = workerData;
+if (module.endsWith('.ts')) {
+  const { register } = await import('tsx/esm/api');
+  register();
+}
+await import(module);

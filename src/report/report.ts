@@ -330,7 +330,7 @@ export function loadResults(path: string): ResultsFile {
 /** Units of a built-in model's variables and parameters, when the model name is one. */
 export async function builtinUnits(model: string): Promise<Record<string, string> | undefined> {
   try {
-    const { builtinModels } = await import('../../models/index.ts');
+    const { builtinModels } = await import('../models/index.ts');
     return builtinModels[model]?.spec.units;
   } catch {
     return undefined;

@@ -10,6 +10,15 @@ export interface Trial {
   ok: boolean;
 }
 
+/** One evaluated parameter set, as a fit reports it. `params` holds every value (fitted, constant, computed). */
+export interface Evaluation {
+  params: Record<string, number>;
+  /** Mean loss over `numRepLoss` repetitions; NaN if the loss failed. */
+  loss: number;
+  /** SD of the loss over the repetitions (0 for one repetition). */
+  lossSd: number;
+}
+
 /**
  * A black-box minimiser driven from outside: ask for points, evaluate them however is
  * convenient (in batches, in parallel, in another process), tell the losses.

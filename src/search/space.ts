@@ -1,4 +1,4 @@
-import { gaussian } from '../sim/rng.ts';
+import { gaussian } from '../numeric/random.ts';
 
 /**
  * One searched variable and its prior.

@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { gaussian } from '../sim/rng.ts';
+import { gaussian } from '../numeric/random.ts';
 import { checkAskCount, TrialLog, type Sampler, type SamplerOptions, type Trial } from './sampler.ts';
 import { firstMultiple, lastMultiple, quantize, samplePrior, samplePriorDimension, validateSpace, type Dimension, type Point, type Space } from './space.ts';
 

@@ -1,4 +1,4 @@
-import { gaussian, type Uniform } from './rng.ts';
+import { gaussian, type Uniform } from '../numeric/random.ts';
 
 /** What an input needs to know to produce its values for a block of steps. */
 export interface InputContext {

@@ -1,14 +1,7 @@
 import type { Population } from './population.ts';
+import type { Recorder, Segment } from './recorder.ts';
 
-/** One recorded block of rows, as the kernel wrote it. */
-export interface Segment {
-  /** Global step (since the chunk began) of row 0, and the step distance between rows. */
-  firstStep: number;
-  every: number;
-  rows: number;
-  /** name -> N * rows values, neuron-major. */
-  values: Map<string, Float64Array>;
-}
+export type { Segment };
 
 /** What a monitor recorded between two resets: one trace per variable and neuron, and spike times. */
 export interface Chunk {
@@ -37,7 +30,7 @@ interface OpenChunk {
  * Records variables (state, algebraic or inputs) and spikes of a population.
  * Recording can be paused and resumed; each reset of the population starts a new chunk.
  */
-export class Monitor {
+export class Monitor implements Recorder {
   readonly variables: string[];
   readonly recordSpikes: boolean;
   /** Record every `everySteps` steps. */

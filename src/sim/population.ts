@@ -2,8 +2,8 @@ import type { NeuronModel } from '../model/neuron.ts';
 import { METHODS, type Method } from '../model/types.ts';
 import type { KernelConfig, KernelIO } from '../model/compile.ts';
 import type { Input } from './inputs.ts';
-import type { Monitor, Segment } from './monitor.ts';
-import { neuronStreams, type Uniform } from './rng.ts';
+import type { Recorder, Segment } from './recorder.ts';
+import { neuronStreams, type Uniform } from '../numeric/random.ts';
 
 export interface PopulationOptions {
   /** Integration step (ms). Default 0.1. */
@@ -32,7 +32,7 @@ export class Population {
   private readonly inputs = new Map<string, Input>();
   private readonly lastSpike: Float64Array;
   private rng: Uniform[];
-  private readonly monitors = new Set<Monitor>();
+  private readonly monitors = new Set<Recorder>();
   /** Parameters whose forward sensitivities are tracked, and d(state k)/d(θ p) at k * P + p. */
   private sensParams: string[] = [];
   private sens: Float64Array[] = [];
@@ -204,12 +204,12 @@ export class Population {
   }
 
   /** @internal */
-  attach(monitor: Monitor): void {
+  attach(monitor: Recorder): void {
     this.monitors.add(monitor);
   }
 
   /** @internal */
-  detach(monitor: Monitor): void {
+  detach(monitor: Recorder): void {
     this.monitors.delete(monitor);
   }
 

@@ -1,4 +1,4 @@
-import { defineNeuron } from '../src/model/neuron.ts';
+import { defineNeuron } from '../model/neuron.ts';
 
 /**
  * Hodgkin & Huxley (1952), J. Physiol. 117:500, squid giant axon, in the modern

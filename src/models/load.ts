@@ -1,22 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { NeuronModel } from './neuron.ts';
-
-/** Built-in models by object: a model is built in if it is the object models/index.ts made. */
-const builtinNames = new WeakMap<NeuronModel, string>();
-
-/** @internal Called by models/index.ts for each built-in model. */
-export function registerBuiltin(name: string, model: NeuronModel): void {
-  builtinNames.set(model, name);
-}
-
-/**
- * The name a built-in model is loaded by, or undefined for any other model. Known without
- * importing the built-in models: whoever holds one has imported them.
- */
-export function builtinName(model: NeuronModel): string | undefined {
-  return builtinNames.get(model);
-}
+import { NeuronModel } from '../model/neuron.ts';
 
 /** True for a module path (.ts, .mts, .js, .mjs) rather than a built-in model's name. */
 export function isModelModule(name: string): boolean {
@@ -43,7 +27,7 @@ export async function loadNeuronModel(name: string): Promise<NeuronModel> {
     if (!found) throw new Error(`${name}: the module exports no neuron model (defineNeuron(...))`);
     return found;
   }
-  const { builtinModels } = await import('../../models/index.ts');
+  const { builtinModels } = await import('./index.ts');
   const model = builtinModels[name];
   if (!model) throw new Error(`unknown model '${name}' (built-in: ${Object.keys(builtinModels).join(', ')}; or a path to a .ts module)`);
   return model;

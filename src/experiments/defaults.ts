@@ -1,5 +1,5 @@
-import type { Population } from '../src/sim/population.ts';
-import type { Experiment } from '../src/experiment/experiment.ts';
+import type { Population } from '../sim/population.ts';
+import type { Experiment } from '../experiment/experiment.ts';
 
 /** Records the first state variable (the membrane potential in every built-in model) and spikes, unless the experiment already records. */
 export function recordDefaults(exp: Experiment, pop: Population): void {

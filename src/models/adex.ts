@@ -1,4 +1,4 @@
-import { defineNeuron } from '../src/model/neuron.ts';
+import { defineNeuron } from '../model/neuron.ts';
 
 /**
  * Adaptive exponential integrate-and-fire (Brette & Gerstner 2005, J. Neurophysiol. 94:3637),

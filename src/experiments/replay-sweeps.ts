@@ -1,7 +1,7 @@
-import { Experiment, type ExperimentOptions } from '../src/experiment/experiment.ts';
-import type { Results } from '../src/experiment/results.ts';
-import { waveform, type Input } from '../src/sim/inputs.ts';
-import type { Population } from '../src/sim/population.ts';
+import { Experiment, type ExperimentOptions } from '../experiment/experiment.ts';
+import type { Results } from '../experiment/results.ts';
+import { waveform, type Input } from '../sim/inputs.ts';
+import type { Population } from '../sim/population.ts';
 
 export interface ReplayedSweep {
   /** The injected current, one sample per `sampleDt`, from time 0. */

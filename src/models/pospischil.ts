@@ -1,4 +1,4 @@
-import { defineNeuron } from '../src/model/neuron.ts';
+import { defineNeuron } from '../model/neuron.ts';
 
 /**
  * Regular-spiking cortical pyramidal cell of Pospischil et al. (2008), "Minimal

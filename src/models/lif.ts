@@ -1,4 +1,4 @@
-import { defineNeuron } from '../src/model/neuron.ts';
+import { defineNeuron } from '../model/neuron.ts';
 
 /**
  * Leaky integrate-and-fire neuron.

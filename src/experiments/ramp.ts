@@ -1,7 +1,7 @@
-import { Experiment, type ExperimentOptions } from '../src/experiment/experiment.ts';
-import type { Results } from '../src/experiment/results.ts';
-import { ramp } from '../src/sim/inputs.ts';
-import type { Population } from '../src/sim/population.ts';
+import { Experiment, type ExperimentOptions } from '../experiment/experiment.ts';
+import type { Results } from '../experiment/results.ts';
+import { ramp } from '../sim/inputs.ts';
+import type { Population } from '../sim/population.ts';
 import { recordDefaults } from './defaults.ts';
 
 export interface RampProtocol {

@@ -1,4 +1,4 @@
-import { defineNeuron } from '../src/model/neuron.ts';
+import { defineNeuron } from '../model/neuron.ts';
 
 /**
  * Izhikevich (2003), "Simple model of spiking neurons", IEEE Trans. Neural Netw. 14:1569.
