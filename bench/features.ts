@@ -1,6 +1,6 @@
 /**
  * Feature-extraction speed: all eFEL-compatible features of the real recording
- * (../shared/data/efel/testdata.txt, 3 s at 0.25 ms, interpolated to 0.1 ms), computed
+ * (test/fixtures/efel/testdata.txt, 3 s at 0.25 ms, interpolated to 0.1 ms), computed
  * together (one interpolation, shared intermediates), repeatedly. Prints the median time for
  * all features together and per feature on average, and the cost of the interpolation
  * alone; the last line is one JSON object.
@@ -9,7 +9,7 @@ import { readRecording } from '../src/io/recording.ts';
 import { fileURLToPath } from 'node:url';
 import { computeFeatures, FEATURE_NAMES, interpolateTrace } from '../src/features/index.ts';
 
-const DATA = fileURLToPath(new URL('../../shared/data/efel/testdata.txt', import.meta.url));
+const DATA = fileURLToPath(new URL('../test/fixtures/efel/testdata.txt', import.meta.url));
 const REPEATS = 200;
 const WARMUP = 50;
 

@@ -1,6 +1,6 @@
 /**
  * AdEx fitted to a real recording (eFEL's test trace of a cortical neuron, in
- * ../shared/data/efel/) with a feature loss. The file does not say how strong the
+ * test/fixtures/efel/) with a feature loss. The file does not say how strong the
  * 700–2700 ms current step was, so its amplitude is fitted with the neuron's parameters.
  * Run: npx tsx examples/fit-efel-recording.ts
  */
@@ -46,7 +46,7 @@ export function modelFeatures(r: Results, peak = 0) {
 
 /** The recording's features, with SDs for the loss: 5 % of each value (at least 0.1, 0.5 for counts). */
 export function recordingTargets(): Record<string, FeatureTarget> {
-  const path = fileURLToPath(new URL('../../shared/data/efel/testdata.txt', import.meta.url));
+  const path = fileURLToPath(new URL('../test/fixtures/efel/testdata.txt', import.meta.url));
   const [sweep] = readRecording(path);
   const values = computeFeatures({ t: sweep!.t, v: sweep!.v, stimStart: STIM_START, stimEnd: STIM_END }, FEATURES);
   return Object.fromEntries(

@@ -71,7 +71,7 @@ describe('neurofit CLI', () => {
 });
 
 describe('neurofit features', () => {
-  const efel = fileURLToPath(new URL('../../shared/data/efel/testdata.txt', import.meta.url));
+  const efel = fileURLToPath(new URL('./fixtures/efel/testdata.txt', import.meta.url));
   it('prints eFEL features of a recording as one JSON object', () => {
     const r = neurofit('features', '--data', efel, '--stim-start', '700', '--stim-end', '2700', '--features', 'Spikecount,mean_frequency,peak_time', '--json');
     expect(r.code).toBe(0);

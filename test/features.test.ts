@@ -1,13 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readRecording } from '../src/io/recording.ts';
 import { computeFeatures, FEATURE_NAMES, interpolateTrace, type FeatureValue } from '../src/features/index.ts';
 
-// eFEL's own test recording and its expected feature values (see ../shared/data/README.md)
-const DATA = fileURLToPath(new URL('../../shared/data/efel/testdata.txt', import.meta.url));
-const EXPECTED = fileURLToPath(new URL('../../shared/data/efel/expectedresults.json', import.meta.url));
-const haveData = existsSync(DATA) && existsSync(EXPECTED);
+// eFEL's own test recording and its expected feature values (provenance: test/fixtures/README.md)
+const DATA = fileURLToPath(new URL('./fixtures/efel/testdata.txt', import.meta.url));
+const EXPECTED = fileURLToPath(new URL('./fixtures/efel/expectedresults.json', import.meta.url));
 
 /** The eFEL test recording, read by the project's own loader. */
 function readEfelRecording(): { t: number[]; v: number[] } {
@@ -52,10 +51,10 @@ function close(got: number, want: number, rel: number): boolean {
   return Math.abs(got - want) <= rel * Math.abs(want) + 1e-12;
 }
 
-describe.skipIf(!haveData)('eFEL reference values on a real recording', () => {
-  const { t, v } = haveData ? readEfelRecording() : { t: [], v: [] };
-  const expected: Record<string, number[] | null> = haveData ? JSON.parse(readFileSync(EXPECTED, 'utf8')) : {};
-  const result = haveData ? computeFeatures({ t, v, stimStart: 700, stimEnd: 2700 }) : {};
+describe('eFEL reference values on a real recording', () => {
+  const { t, v } = readEfelRecording();
+  const expected: Record<string, number[] | null> = JSON.parse(readFileSync(EXPECTED, 'utf8'));
+  const result = computeFeatures({ t, v, stimStart: 700, stimEnd: 2700 });
 
   it('interpolates onto exactly the same 0.1 ms grid and values as eFEL', () => {
     const r = interpolateTrace(t, v, 0.1);

@@ -14,7 +14,7 @@ const file = (name: string, text: string) => {
 
 describe('reading recordings', () => {
   it('reads the real eFEL recording (whitespace, no header, t and v)', () => {
-    const path = fileURLToPath(new URL('../../shared/data/efel/testdata.txt', import.meta.url));
+    const path = fileURLToPath(new URL('./fixtures/efel/testdata.txt', import.meta.url));
     const [sweep] = readRecording(path);
     expect(sweep!.t.length).toBe(12000);
     expect(sweep!.sampleDt).toBeCloseTo(0.25, 6); // the file stores time in float32
