@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defineNeuron, Population, Monitor, step, ramp, waveform, noise, sum } from '../src/index.ts';
-import { lif } from '../models/index.ts';
+import { adex, lif } from '../models/index.ts';
 
 /** dx/dt = I: x integrates its input, so inputs can be checked exactly. */
 const integrator = defineNeuron({ name: 'integrator', parameters: { I: 0, g: 1 }, equations: 'dx/dt = g * I : init = 0' });
@@ -50,6 +50,41 @@ describe('population state and parameters', () => {
     expect(() => pop.input('K', step({ amplitude: 1, start: 0, stop: 1 }))).toThrow(/'K' is not a parameter/);
     expect(() => new Population(integrator, 1, { dt: 0 })).toThrow(/dt must be a positive/);
     expect(() => pop.simulate(-1)).toThrow(/duration/);
+  });
+});
+
+describe('initial values that depend on parameters', () => {
+  it('follow set() until the first step after a reset, so chunk 0 equals later chunks', () => {
+    const pop = new Population(adex, 2, { dt: 0.05 });
+    const mon = new Monitor(pop, ['v', 'w', 'spike']);
+    pop.set({ EL: [-65, -58], I: 500 }); // AdEx (pA): v's init = EL
+    expect(Array.from(pop.get('v'))).toEqual([-65, -58]);
+    pop.simulate(200);
+    pop.reset();
+    pop.simulate(200);
+    const [first, second] = mon.chunks();
+    expect(first!.spikes[1]!.length).toBeGreaterThan(0);
+    expect(Array.from(first!.values.get('v')!)).toEqual(Array.from(second!.values.get('v')!));
+    expect(first!.spikes.map((s) => Array.from(s))).toEqual(second!.spikes.map((s) => Array.from(s)));
+  });
+
+  it('leave a state variable set explicitly, and the state once simulation has begun', () => {
+    const pop = new Population(lif, 1);
+    pop.set({ v: -80 }).set({ EL: -60 });
+    expect(pop.get('v')[0]).toBe(-80); // set explicitly: kept
+    pop.reset();
+    expect(pop.get('v')[0]).toBe(-60);
+    pop.simulate(1);
+    const v = pop.get('v')[0];
+    pop.set({ EL: -50 });
+    expect(pop.get('v')[0]).toBe(v); // mid-simulation: a parameter change does not jump the state
+  });
+
+  it('carry their sensitivities: d(v0)/dEL = 1 after set()', () => {
+    const pop = new Population(lif, 1).trackSensitivities(['EL']);
+    pop.set({ EL: -55 });
+    expect(pop.get('v')[0]).toBe(-55);
+    expect(pop.getSensitivity('v', 'EL')[0]).toBe(1);
   });
 });
 

@@ -38,6 +38,8 @@ export class Population {
   private sens: Float64Array[] = [];
   /** Initial values that replace the model's init expressions (fitted initial values). */
   private readonly initialOverrides = new Map<number, Float64Array>();
+  /** State variables given a value by set() since the last reset: their init is not re-applied. */
+  private readonly stateSetSinceReset = new Set<number>();
 
   constructor(
     readonly model: NeuronModel,
@@ -66,9 +68,18 @@ export class Population {
 
   /**
    * Sets parameters or state variables: a number for all neurons or one value per neuron.
-   * Setting a parameter removes any input driving it.
+   * Setting a parameter removes any input driving it. Before the first step after a reset,
+   * initial values are re-applied from the new parameters (`init = EL` follows `set({ EL })`),
+   * so the first chunk starts as every later one does; a state variable set explicitly keeps
+   * its value.
+   *
+   * ```ts
+   * const pop = new Population(lif, 1).set({ EL: -70 });
+   * pop.get('v'); // Float64Array [-70]: v's `init = EL` follows
+   * ```
    */
   set(values: Record<string, number | ArrayLike<number>>): this {
+    let parameterChanged = false;
     for (const [name, value] of Object.entries(values)) {
       const target = this.arrayOf(name);
       if (typeof value === 'number') {
@@ -82,8 +93,26 @@ export class Population {
         }
       }
       this.inputs.delete(name);
+      const k = this.model.spec.odes.findIndex((o) => o.name === name);
+      if (k >= 0) this.stateSetSinceReset.add(k);
+      else parameterChanged = true;
     }
+    if (parameterChanged && this.stepCount === 0) this.reapplyInitialValues();
     return this;
+  }
+
+  /** The init expressions evaluated again, for state variables neither set nor overridden since the reset. */
+  private reapplyInitialValues(): void {
+    const fresh = this.state.map((a) => new Float64Array(a.length));
+    this.model.initializer()(this.size, this.params, fresh);
+    const P = this.sensParams.length;
+    const freshSens = P > 0 ? this.sens.map((a) => new Float64Array(a.length)) : [];
+    if (P > 0) this.model.initialTangents(this.sensParams)(this.size, this.params, freshSens);
+    fresh.forEach((values, k) => {
+      if (this.stateSetSinceReset.has(k) || this.initialOverrides.has(k)) return;
+      this.state[k]!.set(values);
+      for (let p = 0; p < P; p++) this.sens[k * P + p]!.set(freshSens[k * P + p]!);
+    });
   }
 
   /** A copy of a parameter's or state variable's values, one per neuron. */
@@ -279,6 +308,7 @@ export class Population {
 
   private resetState(): void {
     this.stepCount = 0;
+    this.stateSetSinceReset.clear();
     this.model.initializer()(this.size, this.params, this.state);
     for (const [k, values] of this.initialOverrides) this.state[k]!.set(values);
     this.lastSpike.fill(-Infinity);
