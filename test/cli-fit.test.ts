@@ -79,7 +79,7 @@ describe('neurofit fit-trace', () => {
     [['--model', 'izhikevich', '--data', data10, '--fit', 'a', '--method', 'lbfgs', '--loss', 'mse', '--iters', '0'], /--iters must be an integer >= 1/],
     [['--model', 'izhikevich', '--data', 'missing.csv', '--fit', 'a'], /cannot read data file 'missing.csv'/],
     [['--model', 'izhikevich', '--data', data10, '--fit', 'q'], /'q' is not a parameter of izhikevich/],
-    [['--model', 'izhikevich', '--data', data10, '--fit', 'a', '--bounds', 'a=0.1:0.1'], /lower bound 0.1 must be below upper bound 0.1/],
+    [['--model', 'izhikevich', '--data', data10, '--fit', 'a', '--bounds', 'a=0.1:0.1'], /variablesBounds.a: both bounds are 0.1; give two different values/],
     [['--model', 'izhikevich', '--data', data10, '--fit', 'a', '--max-evals', '0'], /--max-evals must be an integer >= 1/],
     [['--model', 'izhikevich', '--data', data10, '--fit', 'a', '--method', 'grid'], /unknown method 'grid'/],
     [['--model', 'izhikevich', '--data', data10, '--fit', 'a', '--bounds', 'b=0:1'], /bounds given for 'b', which is not fitted/],

@@ -38,11 +38,18 @@ function base(over: Partial<OptNeuronOptions<Results>> = {}): OptNeuronOptions<R
   };
 }
 
+describe('OptNeuron: bounds', () => {
+  it('take a pair in either order, as CompNeuroPy does', () => {
+    const opt = new OptNeuron(base({ experiment: new Step(), variablesBounds: { tau_m: [30, 5] } }));
+    expect(opt.variables.fitted).toEqual([{ name: 'tau_m', low: 5, high: 30 }]);
+  });
+});
+
 describe('OptNeuron: bad input is reported before any simulation', () => {
   const cases: [string, Partial<OptNeuronOptions<Results>>, RegExp][] = [
     ['both targets', { resultsSoll: {} as Results }, /exactly one of resultsSoll and targetNeuronModel \(got both\)/],
     ['no target', { targetNeuronModel: undefined }, /exactly one of resultsSoll and targetNeuronModel \(got neither\)/],
-    ['lo == hi', { variablesBounds: { tau_m: [5, 5] } }, /variablesBounds.tau_m: lower bound 5 must be below upper bound 5/],
+    ['lo == hi', { variablesBounds: { tau_m: [5, 5] } }, /variablesBounds.tau_m: both bounds are 5; give two different values to fit it, or the number alone to hold it/],
     ['non-finite bound', { variablesBounds: { tau_m: [5, Infinity] } }, /variablesBounds.tau_m: bounds \[5, Infinity\] must be finite/],
     ['unknown name', { variablesBounds: { tau_m: [5, 30], tau_x: 3 } }, /'tau_x' is not a parameter or state variable of neuron 'lif'/],
     ['nothing fitted', { variablesBounds: { tau_m: 5 } }, /nothing to fit/],

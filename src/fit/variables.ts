@@ -48,7 +48,7 @@ export class Variables {
         if (!Number.isFinite(x) || !Number.isFinite(y)) throw new Error(`variablesBounds.${name}: bounds [${x}, ${y}] must be finite numbers`);
         const low = Math.min(x, y);
         const high = Math.max(x, y);
-        if (low >= high) throw new Error(`variablesBounds.${name}: lower bound ${low} must be below upper bound ${high}`);
+        if (low === high) throw new Error(`variablesBounds.${name}: both bounds are ${low}; give two different values to fit it, or the number alone to hold it`);
         this.fitted.push({ name, low, high });
       } else {
         throw new Error(`variablesBounds.${name}: expected [lo, hi], a number or an expression string, got ${JSON.stringify(b)}`);
