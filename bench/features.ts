@@ -29,7 +29,7 @@ function timeMs(fn: () => void, repeats: number, warmup: number): number {
   return median(times);
 }
 
-const [sweep] = readRecording(DATA);
+const [sweep] = readRecording(DATA, { I: null }); // the file holds no current
 const { t, v } = sweep!;
 const input = { t, v, stimStart: 700, stimEnd: 2700 };
 

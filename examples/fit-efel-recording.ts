@@ -47,7 +47,7 @@ export function modelFeatures(r: Results, peak = 0) {
 /** The recording's features, with SDs for the loss: 5 % of each value (at least 0.1, 0.5 for counts). */
 export function recordingTargets(): Record<string, FeatureTarget> {
   const path = fileURLToPath(new URL('../test/fixtures/efel/testdata.txt', import.meta.url));
-  const [sweep] = readRecording(path);
+  const [sweep] = readRecording(path, { I: null }); // the file holds no current
   const values = computeFeatures({ t: sweep!.t, v: sweep!.v, stimStart: STIM_START, stimEnd: STIM_END }, FEATURES);
   return Object.fromEntries(
     FEATURES.map((name) => {

@@ -1,1 +1,2 @@
 export { readRecording, resampleSweep, writeSweepCsv, type Sweep, type RecordingOptions, type ColumnRef } from './recording.ts';
+export { checkSweeps, type RecordingWarning, type CheckOptions } from './check.ts';

@@ -20,7 +20,7 @@ export interface RecordingOptions {
   t?: ColumnRef;
   /** Voltage column(s); several make several sweeps sharing the time column. Default 'v', else column 1. */
   v?: ColumnRef | ColumnRef[];
-  /** Current column(s), one per voltage column (or one for all); default 'I' if present, else none (zero current). */
+  /** Current column(s), one per voltage column (or one for all); default 'I', an error if there is none; `null` for zero current. */
   I?: ColumnRef | ColumnRef[] | null;
   /** Unit of the time column. Default 'ms'. */
   timeUnit?: 'ms' | 's';
@@ -67,9 +67,9 @@ export function readRecording(path: string, o: RecordingOptions = {}): Sweep[] {
   const tCol = resolve(o.t ?? (hasHeader ? 't' : 0), 'time');
   const vRefs = Array.isArray(o.v) ? o.v : [o.v ?? (hasHeader ? 'v' : 1)];
   const vCols = vRefs.map((r) => resolve(r, 'voltage'));
-  let iCols: (number | null)[];
+  let iCols: (number | null | undefined)[];
   if (o.I === null) iCols = vCols.map(() => null);
-  else if (o.I === undefined) iCols = vCols.map(() => (hasHeader && header.includes('I') ? header.indexOf('I') : null));
+  else if (o.I === undefined) iCols = vCols.map(() => (hasHeader && header.includes('I') ? header.indexOf('I') : undefined));
   else {
     const refs = Array.isArray(o.I) ? o.I : [o.I];
     if (refs.length !== 1 && refs.length !== vCols.length) throw new Error(`${path}: give one current column, or one per voltage column (${vCols.length})`);
@@ -89,12 +89,17 @@ export function readRecording(path: string, o: RecordingOptions = {}): Sweep[] {
   const t = column(tCol, label(tCol), o.timeUnit === 's' ? 1000 : 1);
   const sampleDt = checkTimes(path, t, lines.map((l) => l.number));
   const currentScale = o.currentScale ?? 1;
+  const vs = vCols.map((vc) => column(vc, label(vc), o.voltageUnit === 'V' ? 1000 : 1));
+  // a fit against a current that silently defaults to zero is a fit to the wrong experiment
+  if (iCols.includes(undefined)) {
+    throw new Error(`${path}: no current column 'I' (${describe()}): name the current column (--i-col NAME), or say the current is zero on purpose (--i-col none; I: null in the API)`);
+  }
   return vCols.map((vc, k) => {
     const ic = iCols[k];
     return {
       name: vCols.length > 1 ? `${path}#${label(vc)}` : path,
       t,
-      v: column(vc, label(vc), o.voltageUnit === 'V' ? 1000 : 1),
+      v: vs[k]!,
       I: ic === null || ic === undefined ? new Float64Array(t.length) : column(ic, label(ic), currentScale),
       sampleDt,
     };
