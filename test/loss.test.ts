@@ -80,6 +80,40 @@ describe('spike-train distances', () => {
     expect(vanRossumDistance([10], [15], 10)).toBeCloseTo(Math.sqrt(1 - Math.exp(-0.5)), 12);
   });
 
+  it('van Rossum equals a direct numerical convolution to 1e-9 (random trains, unsorted, shared spikes)', async () => {
+    const { vanRossumDistance } = await import('../src/loss/index.ts');
+    const seedrandom = (await import('seedrandom')).default;
+    const rng = seedrandom('van-rossum');
+    // f(t) = Σ_{s <= t} e^{-(t - s)/tau}, filtered directly; (1/tau) ∫ (f - g)² dt by composite Simpson
+    // on pieces between spikes (the integrand is smooth there), to 60 tau past the last spike
+    const direct = (a: number[], b: number[], tau: number) => {
+      const f = (train: number[], t: number) => train.reduce((s, x) => (x <= t ? s + Math.exp(-(t - x) / tau) : s), 0);
+      const cuts = [...new Set([...a, ...b])].sort((x, y) => x - y);
+      cuts.push(cuts[cuts.length - 1]! + 60 * tau);
+      let integral = 0;
+      for (let k = 0; k + 1 < cuts.length; k++) {
+        const [lo, hi] = [cuts[k]!, cuts[k + 1]!];
+        const n = 2 * Math.ceil(((hi - lo) / tau) * 200);
+        const h = (hi - lo) / n;
+        // evaluate just inside the piece, so a spike at its left edge counts and one at its right does not
+        const sq = (t: number) => (f(a, Math.min(Math.max(t, lo), hi - 1e-12)) - f(b, Math.min(Math.max(t, lo), hi - 1e-12))) ** 2;
+        let s = sq(lo) + sq(hi);
+        for (let i = 1; i < n; i++) s += (i % 2 === 1 ? 4 : 2) * sq(lo + i * h);
+        integral += (s * h) / 3;
+      }
+      return Math.sqrt(integral / tau);
+    };
+    for (let trial = 0; trial < 6; trial++) {
+      const n = 3 + Math.floor(rng() * 12);
+      const a = Array.from({ length: n }, () => Math.round(rng() * 5000) / 10);
+      const b = [...a.slice(0, 2), ...Array.from({ length: n - 1 }, () => Math.round(rng() * 5000) / 10)]; // two shared spikes
+      a.reverse(); // unsorted input
+      const tau = [2, 10, 25][trial % 3]!;
+      const want = direct(a, b, tau);
+      expect(Math.abs(vanRossumDistance(a, b, tau) - want) / want).toBeLessThan(1e-9);
+    }
+  });
+
   it('Victor–Purpura: insert/delete cost 1, a shift costs q|Δt| up to 2', async () => {
     const { victorPurpuraDistance } = await import('../src/loss/index.ts');
     expect(victorPurpuraDistance([], [1, 2, 3], 0.1)).toBe(3);
@@ -94,6 +128,33 @@ describe('spike-train distances', () => {
     const fast = Array.from({ length: 20 }, (_, k) => 10 * k);
     expect(isiDistanceKreuz(slow, slow, 0, 200)).toBe(0);
     expect(isiDistanceKreuz(fast, slow, 0, 200)).toBeCloseTo(0.5, 12);
+  });
+
+  it('ISI distance equals its definition evaluated interval by interval', async () => {
+    const { isiDistanceKreuz } = await import('../src/loss/index.ts');
+    // the definition: on each piece between consecutive edges of either train, the
+    // interval of each train containing the piece's midpoint
+    const definition = (a: number[], b: number[], start: number, end: number) => {
+      const edges = (x: number[]) => [start, ...[...x].sort((p, q) => p - q).filter((t) => t > start && t < end), end];
+      const [ea, eb] = [edges(a), edges(b)];
+      const cuts = [...new Set([...ea, ...eb])].sort((p, q) => p - q);
+      const interval = (e: number[], t: number) => {
+        const k = e.findIndex((x, i) => x <= t && t < e[i + 1]!);
+        return e[k + 1]! - e[k]!;
+      };
+      let sum = 0;
+      for (let k = 0; k + 1 < cuts.length; k++) {
+        const mid = (cuts[k]! + cuts[k + 1]!) / 2;
+        const [ia, ib] = [interval(ea, mid), interval(eb, mid)];
+        sum += (1 - Math.min(ia, ib) / Math.max(ia, ib)) * (cuts[k + 1]! - cuts[k]!);
+      }
+      return sum / (end - start);
+    };
+    const a = [12, 40, 41.5, 90, 130, 171, 250];
+    const b = [5, 40, 77, 120, 121, 180, 199, 260];
+    expect(isiDistanceKreuz(a, b, 0, 300)).toBeCloseTo(definition(a, b, 0, 300), 12);
+    expect(isiDistanceKreuz([...a].reverse(), b, 20, 200)).toBeCloseTo(definition(a, b, 20, 200), 12);
+    expect(isiDistanceKreuz([], b, 0, 300)).toBeCloseTo(definition([], b, 0, 300), 12);
   });
 
   it('intrinsic reliability normalises Γ: trials that jitter by more than Δ lower the bar', async () => {

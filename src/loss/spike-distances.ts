@@ -27,18 +27,64 @@ export function normalizedCoincidenceFactor(model: ArrayLike<number>, trials: Ar
 
 /**
  * van Rossum (2001) distance: each train filtered with a causal exponential of time
- * constant `tau` (ms); D² = (1/tau) ∫ (f - g)² dt, computed exactly from pairwise terms:
+ * constant `tau` (ms); D² = (1/tau) ∫ (f - g)² dt, exactly:
  * D² = ½ [Σ e^{-|a_i - a_j|/tau} + Σ e^{-|b_i - b_j|/tau} - 2 Σ e^{-|a_i - b_j|/tau}].
+ * Each double sum takes one pass over the merged trains (O(n + m) for sorted trains,
+ * a sort otherwise): the exponential kernel lets the sum over earlier spikes be carried
+ * from one spike to the next by one factor, so no time grid and no pairwise loop.
+ *
+ * ```ts
+ * vanRossumDistance([10, 50], [12, 50], 10); // 0.43: one spike 2 ms late
+ * ```
  */
 export function vanRossumDistance(a: ArrayLike<number>, b: ArrayLike<number>, tau = 10): number {
   if (!(tau > 0)) throw new Error(`vanRossumDistance: tau must be > 0 ms, got ${tau}`);
-  const cross = (x: ArrayLike<number>, y: ArrayLike<number>) => {
-    let s = 0;
-    for (let i = 0; i < x.length; i++) for (let j = 0; j < y.length; j++) s += Math.exp(-Math.abs(x[i]! - y[j]!) / tau);
-    return s;
-  };
-  const d2 = 0.5 * (cross(a, a) + cross(b, b) - 2 * cross(a, b));
+  const x = sorted(a);
+  const y = sorted(b);
+  const d2 = 0.5 * (kernelSum(x, x, tau) + kernelSum(y, y, tau) - 2 * kernelSum(x, y, tau));
   return Math.sqrt(Math.max(0, d2));
+}
+
+function sorted(t: ArrayLike<number>): Float64Array {
+  const out = Float64Array.from(t);
+  for (let k = 1; k < out.length; k++) if (out[k]! < out[k - 1]!) return out.sort();
+  return out;
+}
+
+/**
+ * Σ_i Σ_j e^{-|x_i - y_j|/tau} for sorted x and y in O(n + m): for each x_i, the y's at or
+ * before it contribute a decayed running sum (carried forward by e^{-Δ/tau}), those after
+ * it a running sum carried backward. Every term is a decay, so nothing overflows.
+ */
+function kernelSum(x: Float64Array, y: Float64Array, tau: number): number {
+  let total = 0;
+  // y_j <= x_i
+  let acc = 0;
+  let at = -Infinity;
+  let j = 0;
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i]!;
+    while (j < y.length && y[j]! <= xi) {
+      acc = acc * Math.exp(-(y[j]! - at) / tau) + 1;
+      at = y[j]!;
+      j++;
+    }
+    if (acc > 0) total += acc * Math.exp(-(xi - at) / tau);
+  }
+  // y_j > x_i
+  acc = 0;
+  at = Infinity;
+  j = y.length - 1;
+  for (let i = x.length - 1; i >= 0; i--) {
+    const xi = x[i]!;
+    while (j >= 0 && y[j]! > xi) {
+      acc = acc * Math.exp(-(at - y[j]!) / tau) + 1;
+      at = y[j]!;
+      j--;
+    }
+    if (acc > 0) total += acc * Math.exp(-(at - xi) / tau);
+  }
+  return total;
 }
 
 /**
@@ -70,22 +116,23 @@ export function victorPurpuraDistance(a: ArrayLike<number>, b: ArrayLike<number>
  */
 export function isiDistanceKreuz(a: ArrayLike<number>, b: ArrayLike<number>, start: number, end: number): number {
   if (!(end > start)) throw new Error(`isiDistanceKreuz: end (${end}) must be after start (${start})`);
-  const edges = (x: ArrayLike<number>) => [start, ...Array.from(x).filter((t) => t > start && t < end), end];
+  const edges = (x: ArrayLike<number>) => [start, ...Array.from(sorted(x)).filter((t) => t > start && t < end), end];
   const ea = edges(a);
   const eb = edges(b);
-  const cuts = [...new Set([...ea, ...eb])].sort((x, y) => x - y);
-  const intervalAt = (e: number[], t: number) => {
-    let k = 0;
-    while (k < e.length - 2 && e[k + 1]! <= t) k++;
-    return e[k + 1]! - e[k]!;
-  };
+  // one sweep over the merged edges: between two consecutive edges of either train, both
+  // trains' current intervals are constant
+  let ka = 0;
+  let kb = 0;
+  let t = start;
   let sum = 0;
-  for (let k = 0; k < cuts.length - 1; k++) {
-    const mid = 0.5 * (cuts[k]! + cuts[k + 1]!);
-    const ia = intervalAt(ea, mid);
-    const ib = intervalAt(eb, mid);
-    const ratio = ia <= ib ? ia / ib - 1 : -(ib / ia - 1);
-    sum += Math.abs(ratio) * (cuts[k + 1]! - cuts[k]!);
+  while (t < end) {
+    const next = Math.min(ea[ka + 1]!, eb[kb + 1]!);
+    const ia = ea[ka + 1]! - ea[ka]!;
+    const ib = eb[kb + 1]! - eb[kb]!;
+    sum += (Math.abs(ia - ib) / Math.max(ia, ib)) * (next - t);
+    t = next;
+    if (ea[ka + 1] === next) ka++;
+    if (eb[kb + 1] === next) kb++;
   }
   return sum / (end - start);
 }
