@@ -201,6 +201,21 @@ describe('plot specs', () => {
     expect(thinHistory(history.slice(0, 10), 1000)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it('fiCurveSpec: where target and fit agree, neither hides the other (wider line and larger circles under dashes and diamonds)', () => {
+    type Channel = { scale: { domain: string[]; range: unknown[] } };
+    const spec = fiCurveSpec({ amplitudes: [10, 20], target: [20, 40], fit: [20, 40] }) as unknown as { layer: { name: string; encoding: Record<string, Channel> }[] };
+    const channel = (layer: string, name: string) => {
+      const c = spec.layer.find((l) => l.name === layer)!.encoding[name]!;
+      return Object.fromEntries(c.scale.domain.map((d, k) => [d, c.scale.range[k]]));
+    };
+    expect(channel('fi_points', 'shape')).toEqual({ target: 'circle', 'best fit': 'diamond' });
+    const size = channel('fi_points', 'size') as Record<string, number>;
+    expect(size['target']!).toBeGreaterThan(2 * size['best fit']!);
+    expect(channel('fi_lines', 'strokeDash')['best fit']).not.toEqual([1, 0]);
+    const width = channel('fi_lines', 'strokeWidth') as Record<string, number>;
+    expect(width['target']!).toBeGreaterThan(width['best fit']!);
+  });
+
   it('fiCurveSpec: one point per amplitude and series', () => {
     const spec = fiCurveSpec({ amplitudes: [15, 10, 20], target: [30, 20, 40], fit: [28, 21, NaN] }, { currentUnit: 'pA' }) as unknown as { data: { values: { I: number; rate: number; series: string }[] } };
     expect(spec.data.values.filter((v) => v.series === 'target').map((v) => v.I)).toEqual([10, 15, 20]);

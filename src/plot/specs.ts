@@ -466,9 +466,25 @@ export function fiCurveSpec(data: FiData, options: FiOptions = {}): TopLevelSpec
         legend: { title: null, orient: 'top', direction: 'horizontal' },
       },
     },
+    // where target and fit agree they overlap: the fit is drawn dashed over a wider target
+    // line, with smaller diamonds inside the target's larger circles, so both stay visible
     layer: [
-      { name: 'fi_lines', mark: { type: 'line', strokeWidth: 2 } },
-      { name: 'fi_points', mark: { type: 'circle', size: 70, opacity: 1 } },
+      {
+        name: 'fi_lines',
+        mark: { type: 'line' },
+        encoding: {
+          strokeWidth: { field: 'series', type: 'ordinal', sort: series, scale: { domain: series, range: series.map((s) => (s === TARGET ? 4 : 2)) } },
+          strokeDash: { field: 'series', type: 'nominal', scale: { domain: series, range: series.map((s) => (s === TARGET ? [1, 0] : [6, 3])) } },
+        },
+      },
+      {
+        name: 'fi_points',
+        mark: { type: 'point', filled: true, opacity: 1 },
+        encoding: {
+          shape: { field: 'series', type: 'nominal', scale: { domain: series, range: series.map((s) => (s === TARGET ? 'circle' : 'diamond')) } },
+          size: { field: 'series', type: 'ordinal', sort: series, scale: { domain: series, range: series.map((s) => (s === TARGET ? 160 : 50)) } },
+        },
+      },
     ],
   } as TopLevelSpec;
 }
