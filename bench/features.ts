@@ -8,15 +8,11 @@
 import { readRecording } from '../src/io/recording.ts';
 import { fileURLToPath } from 'node:url';
 import { computeFeatures, FEATURE_NAMES, interpolateTrace } from '../src/features/index.ts';
+import { median } from '../src/numeric/quantile.ts';
 
 const DATA = fileURLToPath(new URL('../test/fixtures/efel/testdata.txt', import.meta.url));
 const REPEATS = 200;
 const WARMUP = 50;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 function timeMs(fn: () => void, repeats: number, warmup: number): number {
   const times: number[] = [];

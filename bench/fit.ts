@@ -10,11 +10,11 @@ import { OptNeuron, traceFitOptions } from '../src/index.ts';
 import { izhikevich } from '../models/index.ts';
 import { tpeOverheadMicros } from './tpe-overhead.ts';
 import { recoveryGamma, sweeps } from './izhikevich-recovery.ts';
+import { median } from '../src/numeric/quantile.ts';
 
 const EVALS = 500;
 
 const SEEDS = [1, 2, 3];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function fit(method: string, seed: number) {
   const started = performance.now();

@@ -7,9 +7,9 @@
  */
 import { Experiment, OptNeuron, Population, step, mse, loadTf, type Results } from '../src/index.ts';
 import { hodgkinHuxley } from '../models/index.ts';
+import { median } from '../src/numeric/quantile.ts';
 
 const DT = 0.01;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 class Step extends Experiment {
   constructor(readonly ms: number) {

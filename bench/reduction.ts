@@ -12,10 +12,10 @@ import { OptNeuron, traceFitOptions, type OptNeuronOptions } from '../src/index.
 import { adex, izhikevich } from '../models/index.ts';
 import { FITTED, UNSEEN, gammas, reductionOptions } from '../examples/reduction.ts';
 import { recoveryGamma, sweeps } from './izhikevich-recovery.ts';
+import { median } from '../src/numeric/quantile.ts';
 
 const SEEDS = [1, 2, 3];
 const WORKERS = availableParallelism();
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 interface Problem {

@@ -11,15 +11,11 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Population } from '../src/index.ts';
 import { hodgkinHuxley } from '../models/index.ts';
+import { median } from '../src/numeric/quantile.ts';
 
 const DT = 0.01;
 const MS = 100;
 const STEPS = Math.round(MS / DT);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 function neurofitNsPerStep(N: number, repeats: number): number {
   const pop = new Population(hodgkinHuxley, N, { dt: DT, method: 'rk4' });

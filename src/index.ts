@@ -24,6 +24,7 @@ export { readResultsFile, type ResultsFile, type Evaluation } from './fit/result
 export * from './loss/index.ts';
 export * from './search/index.ts';
 export { samplers } from './search/registry.ts';
+export { symmetricEigen } from './numeric/eigen.ts';
 export { WorkerPool } from './parallel/pool.ts';
 export { serveBatches } from './parallel/serve.ts';
 export { loadOptionsSource, type OptionsSource } from './parallel/source.ts';

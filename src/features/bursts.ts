@@ -5,7 +5,8 @@
  * spikes_per_burst ...).
  */
 import { cppFeature, pyFeature, unavailable, type FeatureContext, type FeatureDef } from './context.ts';
-import { firstMinIndex, findIndex, maxIndex, mean, median, minIndex } from './numeric.ts';
+import { median } from '../numeric/quantile.ts';
+import { firstMinIndex, findIndex, maxIndex, mean, minIndex } from './numeric.ts';
 
 interface StrictBursts {
   begin: number[];
@@ -27,10 +28,7 @@ function strictBursts(ctx: FeatureContext): StrictBursts {
     const begin = [firstIsi];
     const end: number[] = [];
     for (let i = firstIsi + 1; i < isi.length; i++) {
-      const since = isi.slice(count, i).sort((a, b) => a - b);
-      const n = since.length;
-      const h = Math.trunc((n - 1) / 2);
-      const med = n % 2 === 0 ? (since[h]! + since[h + 1]!) / 2 : since[Math.trunc(n / 2)]!;
+      const med = median(isi.slice(count, i));
       const inBurst = end.length === 0 || begin[begin.length - 1]! > end[end.length - 1]!;
       if (inBurst && isi[i]! > factor * med) {
         end.push(i);

@@ -5,7 +5,8 @@
  *
  * Internally every feature is, as in eFEL, an array of numbers or null (eFEL's None).
  */
-import { centralDifference, indexAtOrAfter } from './numeric.ts';
+import { lowerBound } from '../numeric/bisect.ts';
+import { centralDifference } from './numeric.ts';
 import type { FeatureSettings, PreparedTrace } from './types.ts';
 
 /** Thrown inside a feature computation when it cannot be computed (eFEL: an error, or an empty dependency); the feature becomes null. */
@@ -125,7 +126,7 @@ export class FeatureContext {
 
   /** First index with t >= time, or t.length. */
   indexAt(time: number): number {
-    return indexAtOrAfter(this.t, time);
+    return lowerBound(this.t, time);
   }
 
   /** Index of the first sample at or after the stimulus start. */

@@ -47,18 +47,6 @@ export function firstMinIndex(a: Numbers, first: number, last: number): number {
   return lowest;
 }
 
-/** First index i with t[i] >= time in a strictly increasing t (binary search), or t.length. */
-export function indexAtOrAfter(t: Numbers, time: number): number {
-  let lo = 0;
-  let hi = t.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (t[mid]! >= time) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 /** eFEL's central-difference derivative: one-sided at both ends, ((v[i+1] - v[i-1]) / 2) / dx inside. */
 export function centralDifference(dx: number, v: Numbers): Float64Array {
   const n = v.length;
@@ -87,14 +75,6 @@ export function mean(a: Numbers, first = 0, last = a.length): number {
   let s = 0;
   for (let i = first; i < last; i++) s += a[i]!;
   return s / (last - first);
-}
-
-/** numpy.median. */
-export function median(a: readonly number[]): number {
-  const s = [...a].sort((x, y) => x - y);
-  const n = s.length;
-  if (n === 0) return NaN;
-  return n % 2 === 1 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
 }
 
 /** numpy.std with ddof = 1. */

@@ -4,6 +4,7 @@
  * References: J. Nocedal & S. J. Wright, Numerical Optimization (2nd ed.), Algorithm 7.4
  * (two-loop recursion) and Algorithms 3.5/3.6 (line search and zoom).
  */
+import { allFinite, integerAtLeast, nonNegative, numberOption } from '../numeric/validate.ts';
 
 /** A function value and its gradient at one point. */
 export interface FG {
@@ -93,11 +94,6 @@ function maxAbs(a: Float64Array): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
   return m;
-}
-
-function allFinite(a: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
-  return true;
 }
 
 /** Minimiser of the cubic matching f and f' at p and q (N&W eq. 3.59); NaN when it has none. */
@@ -220,18 +216,6 @@ function direction(g: Float64Array, S: Float64Array[], Y: Float64Array[], rho: n
   return q;
 }
 
-function optionInteger(name: string, v: number | undefined, fallback: number, min: number): number {
-  if (v === undefined) return fallback;
-  if (!Number.isInteger(v) || v < min) throw new Error(`lbfgs: ${name} must be an integer >= ${min}, got ${v}`);
-  return v;
-}
-
-function optionNonNegative(name: string, v: number | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  if (!(v >= 0)) throw new Error(`lbfgs: ${name} must be >= 0, got ${v}`);
-  return v;
-}
-
 /**
  * Minimises f with L-BFGS (two-loop recursion) and a line search that enforces the strong
  * Wolfe conditions (c1 = 1e-4, c2 = 0.9; bracketing + zoom with cubic/quadratic interpolation
@@ -248,10 +232,10 @@ export async function lbfgs(
   options: LbfgsOptions = {},
 ): Promise<LbfgsResult> {
   const n = x0.length;
-  const maxIterations = optionInteger('maxIterations', options.maxIterations, 100, 0);
-  const memory = optionInteger('memory', options.memory, 10, 1);
-  const gradientTolerance = optionNonNegative('gradientTolerance', options.gradientTolerance, 1e-8);
-  const functionTolerance = optionNonNegative('functionTolerance', options.functionTolerance, 1e-12);
+  const maxIterations = numberOption('lbfgs', 'maxIterations', options.maxIterations, 100, integerAtLeast(0));
+  const memory = numberOption('lbfgs', 'memory', options.memory, 10, integerAtLeast(1));
+  const gradientTolerance = numberOption('lbfgs', 'gradientTolerance', options.gradientTolerance, 1e-8, nonNegative);
+  const functionTolerance = numberOption('lbfgs', 'functionTolerance', options.functionTolerance, 1e-12, nonNegative);
 
   let evaluations = 0;
   // Copies both ways: the caller may keep x, and may reuse its gradient buffer between calls.

@@ -5,6 +5,8 @@
  * H. B. Nielsen (1999), "Damping parameter in Marquardt's method", IMM-REP-1999-05 (update
  * of λ from the gain ratio).
  */
+import { choleskySolve } from '../numeric/cholesky.ts';
+import { allFinite, integerAtLeast, nonNegative, numberOption, positive } from '../numeric/validate.ts';
 import type { IterationCallback } from './lbfgs.ts';
 
 /** Residuals and their Jacobian at one point. */
@@ -51,44 +53,10 @@ export interface LmResult {
 /** Past this λ the step is pure, vanishing gradient descent: there is nothing left to find. */
 const MAX_LAMBDA = 1e20;
 
-/** Solves M z = b for symmetric positive definite M (n × n, row-major); null if M is not SPD numerically. */
-function choleskySolve(M: Float64Array, b: Float64Array, n: number): Float64Array | null {
-  const L = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    let diag = M[j * n + j]!;
-    for (let k = 0; k < j; k++) diag -= L[j * n + k]! ** 2;
-    if (!(diag > 0) || !Number.isFinite(diag)) return null;
-    const ljj = Math.sqrt(diag);
-    L[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let s = M[i * n + j]!;
-      for (let k = 0; k < j; k++) s -= L[i * n + k]! * L[j * n + k]!;
-      L[i * n + j] = s / ljj;
-    }
-  }
-  const z = Float64Array.from(b);
-  for (let i = 0; i < n; i++) {
-    let s = z[i]!;
-    for (let k = 0; k < i; k++) s -= L[i * n + k]! * z[k]!;
-    z[i] = s / L[i * n + i]!;
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = z[i]!;
-    for (let k = i + 1; k < n; k++) s -= L[k * n + i]! * z[k]!;
-    z[i] = s / L[i * n + i]!;
-  }
-  return z;
-}
-
 function norm(v: Float64Array): number {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
   return Math.sqrt(s);
-}
-
-function allFinite(a: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
-  return true;
 }
 
 /** The normal-equation pieces JᵀJ (n × n) and Jᵀr at one point. */
@@ -126,12 +94,9 @@ export async function levenbergMarquardt(
   options: LmOptions = {},
 ): Promise<LmResult> {
   const n = x0.length;
-  const maxIterations = options.maxIterations ?? 100;
-  if (!Number.isInteger(maxIterations) || maxIterations < 0) throw new Error(`levenbergMarquardt: maxIterations must be an integer >= 0, got ${maxIterations}`);
-  let lambda = options.lambda ?? 1e-3;
-  if (!(lambda > 0) || !Number.isFinite(lambda)) throw new Error(`levenbergMarquardt: lambda must be positive and finite, got ${lambda}`);
-  const tolerance = options.tolerance ?? 1e-10;
-  if (!(tolerance >= 0)) throw new Error(`levenbergMarquardt: tolerance must be >= 0, got ${tolerance}`);
+  const maxIterations = numberOption('levenbergMarquardt', 'maxIterations', options.maxIterations, 100, integerAtLeast(0));
+  let lambda = numberOption('levenbergMarquardt', 'lambda', options.lambda, 1e-3, positive);
+  const tolerance = numberOption('levenbergMarquardt', 'tolerance', options.tolerance, 1e-10, nonNegative);
 
   let evaluations = 0;
   let m = -1;

@@ -4,6 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { median } from '../numeric/quantile.ts';
 import type { RecordingsJson, ResultsFile } from '../fit/results-file.ts';
 import { renderSvg } from '../plot/render.ts';
 import { bestIndex, fiCurveSpec, lossHistorySpec, parameterCloudSpec, tracesSpec, type FiData, type TracePanel } from '../plot/specs.ts';
@@ -40,12 +41,6 @@ function formatSeconds(s: number | undefined): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m} min ${Math.round(s - 60 * m)} s`;
   return `${Math.floor(m / 60)} h ${m % 60} min`;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** A current step found in a chunk's injected current: its level and when it is on (ms). */

@@ -1,5 +1,5 @@
 import { CMAES } from './cmaes.ts';
-import { TPE } from './tpe.ts';
+import { TPE } from './tpe/index.ts';
 import { checkAskCount, TrialLog, type Sampler, type SamplerOptions, type Trial } from './sampler.ts';
 import { validateSpace, type Point, type Space } from './space.ts';
 

@@ -1,5 +1,7 @@
 import seedrandom from 'seedrandom';
+import { symmetricEigen } from '../numeric/eigen.ts';
 import { gaussian } from '../numeric/random.ts';
+import { integerAtLeast, numberOption, positive } from '../numeric/validate.ts';
 import { checkAskCount, TrialLog, type Sampler, type SamplerOptions, type Trial } from './sampler.ts';
 import { quantize, validateSpace, type Dimension, type Point, type Space } from './space.ts';
 
@@ -49,10 +51,8 @@ export class CMAES implements Sampler {
     this.maps = this.names.map((name) => dimensionMap(name, space[name]!));
     this.n = this.names.length;
     if (this.n === 0) throw new Error('CMA-ES: the space has no dimensions');
-    this.lambda = options.popSize ?? 4 + Math.floor(3 * Math.log(this.n));
-    if (!Number.isInteger(this.lambda) || this.lambda < 2) throw new Error(`CMA-ES: popSize must be an integer >= 2, got ${options.popSize}`);
-    this.sigma0 = options.sigma0 ?? 0.3;
-    if (!(this.sigma0 > 0)) throw new Error(`CMA-ES: sigma0 must be > 0, got ${options.sigma0}`);
+    this.lambda = numberOption('CMA-ES', 'popSize', options.popSize, 4 + Math.floor(3 * Math.log(this.n)), integerAtLeast(2));
+    this.sigma0 = numberOption('CMA-ES', 'sigma0', options.sigma0, 0.3, positive);
     this.restarts = options.restarts ?? true;
     if (options.x0) this.x0 = this.names.map((name, i) => this.maps[i]!.toUnit(checkedStart(options.x0!, name)));
   }
@@ -291,45 +291,4 @@ function checkedStart(x0: Point, name: string): number {
 
 function identity(n: number): number[][] {
   return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
-}
-
-/** Eigenvalues and eigenvectors (columns) of a symmetric matrix by cyclic Jacobi rotations. */
-export function symmetricEigen(matrix: number[][]): { values: number[]; vectors: number[][] } {
-  const n = matrix.length;
-  const a = matrix.map((row) => [...row]);
-  const v = identity(n);
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += a[i]![j]! ** 2;
-    if (off < 1e-30) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p]![q]!;
-        if (Math.abs(apq) < 1e-300) continue;
-        const theta = (a[q]![q]! - a[p]![p]!) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k]![p]!;
-          const akq = a[k]![q]!;
-          a[k]![p] = c * akp - s * akq;
-          a[k]![q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p]![k]!;
-          const aqk = a[q]![k]!;
-          a[p]![k] = c * apk - s * aqk;
-          a[q]![k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k]![p]!;
-          const vkq = v[k]![q]!;
-          v[k]![p] = c * vkp - s * vkq;
-          v[k]![q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  return { values: a.map((row, i) => row[i]!), vectors: v };
 }

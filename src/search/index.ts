@@ -14,8 +14,8 @@ export type { Sampler, SamplerOptions, Trial } from './sampler.ts';
 /** Random search: independent draws from the prior. */
 export { RandomSearch } from './random.ts';
 /** The Tree-structured Parzen Estimator (hyperopt's algorithm) and its options. */
-export { TPE, type TPEOptions } from './tpe.ts';
+export { TPE, type TPEOptions } from './tpe/index.ts';
 /** CMA-ES with IPOP restarts, and its options. */
-export { CMAES, symmetricEigen, type CMAESOptions } from './cmaes.ts';
+export { CMAES, type CMAESOptions } from './cmaes.ts';
 /** neurofit's default search: TPE exploration, then CMA-ES from its best point. */
 export { AutoSampler, type AutoOptions } from './auto.ts';

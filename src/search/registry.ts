@@ -1,7 +1,7 @@
 import type { Sampler, SamplerOptions } from './sampler.ts';
 import type { Space } from './space.ts';
 import { RandomSearch } from './random.ts';
-import { TPE } from './tpe.ts';
+import { TPE } from './tpe/index.ts';
 import { CMAES } from './cmaes.ts';
 import { AutoSampler } from './auto.ts';
 
