@@ -1,6 +1,5 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { NeuronModel } from '../model/neuron.ts';
+import { importModule } from '../parallel/import-module.ts';
 
 /** True for a module path (.ts, .mts, .js, .mjs) rather than a built-in model's name. */
 export function isModelModule(name: string): boolean {
@@ -16,7 +15,7 @@ export async function loadNeuronModel(name: string): Promise<NeuronModel> {
   if (isModelModule(name)) {
     let mod: Record<string, unknown>;
     try {
-      mod = (await import(pathToFileURL(resolve(name)).href)) as Record<string, unknown>;
+      mod = await importModule(name);
     } catch (err) {
       const message = (err as Error).message;
       // a .ts file outside an ES-module package is CommonJS to Node, and cannot import neurofit's ES modules
