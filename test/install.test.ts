@@ -102,10 +102,14 @@ describe('the installed package', () => {
   });
 
   it("works from CommonJS: require('neurofit')", () => {
-    writeFileSync(join(pkg.project, 'use.cjs'), "const nf = require('neurofit');\nconst { FICurve } = require('neurofit/experiments');\nconsole.log(typeof nf.defineNeuron, typeof nf.OptNeuron, typeof FICurve);\n");
+    writeFileSync(
+      join(pkg.project, 'use.cjs'),
+      "const nf = require('neurofit');\nconst { FICurve } = require('neurofit/experiments');\nconsole.log(typeof nf.defineNeuron, typeof nf.OptNeuron, typeof FICurve);\n" +
+        "import('neurofit').then((m) => console.log(m.OptNeuron === nf.OptNeuron ? 'one instance' : 'two copies'));\n",
+    );
     const r = run(process.execPath, ['use.cjs']);
     expect(r.stderr).toBe('');
-    expect(r.stdout.trim()).toBe('function function function');
+    expect(r.stdout.trim().split('\n')).toEqual(['function function function', 'one instance']);
   });
 
   it('type-checks a TypeScript consumer against the shipped types, and rejects a wrong one', () => {
