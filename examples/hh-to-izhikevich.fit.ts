@@ -4,8 +4,8 @@
  * default-exports OptNeuron's options (CompNeuroPy's opt_neuron arguments, camelCase).
  * Run: npx neurofit fit examples/hh-to-izhikevich.fit.ts   (auto, 3,000 evaluations on all cores, about 8 s)
  */
-import { defineNeuron, Experiment, Population, step, spikeTimeDistance, type Results, type OptNeuronOptions } from '../src/index.ts';
-import { hodgkinHuxley } from '../models/index.ts';
+import { defineNeuron, Experiment, Population, step, spikeTimeDistance, type Results, type OptNeuronOptions } from 'neurofit';
+import { hodgkinHuxley } from 'neurofit/models';
 
 const izhikevichWithGain = defineNeuron({
   name: 'izhikevich-gain',

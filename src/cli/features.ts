@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { readRecording } from '../io/recording.ts';
 import { parseNumber } from './args.ts';
 import { UsageError } from './errors.ts';
+import { example } from './help.ts';
 
 interface FeaturesOptions {
   data: string;
@@ -30,6 +31,7 @@ export function featuresCommand(): Command {
     .option('--time-unit <ms|s>', 'unit of the time column', 'ms')
     .option('--voltage-unit <mV|V>', 'unit of the voltage column', 'mV')
     .option('--json', 'print one JSON object: feature name -> value or list')
+    .addHelpText('after', example('neurofit features --data trace.csv --stim-start 100 --stim-end 900', 'trace.csv from neurofit simulate --help'))
     .action(async (opts: FeaturesOptions) => {
       const { computeFeatures, FEATURE_NAMES } = await import('../features/index.ts');
       const column = (c: string | undefined) => (c === undefined ? undefined : /^\d+$/.test(c) ? Number(c) : c);

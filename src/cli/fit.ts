@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { basename, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { OptNeuron, type FitResult, type OptNeuronOptions } from '../fit/opt-neuron.ts';
@@ -12,7 +11,9 @@ import { samplers } from '../search/registry.ts';
 import { GRADIENT_METHODS, type GradientMethod } from '../gradient/driver.ts';
 import { collect, loadModel, parseAssignments, parseNumber } from './args.ts';
 import { isModelModule } from '../models/load.ts';
+import { importModule } from '../parallel/import-module.ts';
 import { UsageError } from './errors.ts';
+import { example } from './help.ts';
 import { progressBar } from './progress.ts';
 
 interface CommonOptions {
@@ -136,12 +137,13 @@ export function fitCommand(): Command {
     new Command('fit')
       .description('run the fit whose OptNeuron options a .ts/.js module default-exports')
       .argument('<module>', 'experiment module (TypeScript runs directly)')
-      .option('--out <file.json>', 'results file (default: results/<module>.json)'),
+      .option('--out <file.json>', 'results file (default: results/<module>.json)')
+      .addHelpText('after', example('neurofit fit examples/hh-to-izhikevich.fit.ts --max-evals 300', 'in a clone of the neurofit repository')),
     100,
   ).action(async (modulePath: string, opts: CommonOptions) => {
     const file = resolve(modulePath);
     if (!existsSync(file)) throw new UsageError(`no such file: ${modulePath}`);
-    const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    const mod = await importModule(file);
     let options = mod.default;
     if (typeof options === 'function') options = await (options as () => unknown)();
     if (!options || typeof options !== 'object' || !('neuronModel' in options)) {
@@ -197,7 +199,8 @@ export function fitTraceCommand(): Command {
       .option('--time-unit <ms|s>', 'unit of the time column', 'ms')
       .option('--voltage-unit <mV|V>', 'unit of the voltage column', 'mV')
       .option('--current-scale <k>', "factor from the file's current unit to the model's", '1')
-      .requiredOption('--out <file.json>', 'results file'),
+      .requiredOption('--out <file.json>', 'results file')
+      .addHelpText('after', example('neurofit fit-trace --model izhikevich --data trace.csv --fit a,b,d --max-evals 200 --out fit.json', 'trace.csv from neurofit simulate --help')),
     200,
   ).action(async (opts: FitTraceOptions) => {
     const model = await loadModel(opts.model);

@@ -1,21 +1,15 @@
 import { Command } from 'commander';
+import { example } from './help.ts';
+import { builtinModelList } from './model-list.ts';
 
 /** `neurofit models`: the built-in models with their parameters and defaults. */
 export function modelsCommand(): Command {
   return new Command('models')
     .description('list the built-in neuron models with their parameters and defaults')
     .option('--json', 'machine-readable output')
+    .addHelpText('after', example('neurofit models --json'))
     .action(async (opts: { json?: boolean }) => {
-      const { builtinModels } = await import('../models/index.ts');
-      const list = Object.entries(builtinModels).map(([name, m]) => ({
-        name,
-        description: m.spec.description,
-        method: m.method,
-        parameters: m.parameters,
-        state: m.stateVariables,
-        algebraic: m.algebraicVariables,
-        units: m.spec.units,
-      }));
+      const list = await builtinModelList();
       if (opts.json) {
         process.stdout.write(JSON.stringify(list, null, 2) + '\n');
         return;

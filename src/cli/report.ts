@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { basename } from 'node:path';
 import { UsageError } from './errors.ts';
+import { example } from './help.ts';
 
 /** `path.json` -> `path.html` (or `path` + `.html` for other names). */
 export function defaultReportPath(resultsPath: string): string {
@@ -14,6 +15,7 @@ export function reportCommand(): Command {
     .argument('<results.json>', 'results file written by a fit (--out)')
     .option('--out <report.html>', 'HTML file to write (default: the results path with .html)')
     .option('--title <text>', 'page title (default: "<model> fit")')
+    .addHelpText('after', example('neurofit report fit.json', 'fit.json from neurofit fit-trace --help'))
     .action(async (resultsPath: string, opts: { out?: string; title?: string }) => {
       // the report (and vega with it) is loaded only when the command runs
       const { builtinUnits, loadResults, renderReport, writeHtml } = await import('../report/report.ts');

@@ -7,6 +7,7 @@ import { step, sum, type Input } from '../sim/inputs.ts';
 import { METHODS, type Method } from '../model/types.ts';
 import { collect, loadModel, parseAssignments, parseNumber } from './args.ts';
 import { UsageError } from './errors.ts';
+import { example } from './help.ts';
 
 interface SimulateOptions {
   model: string;
@@ -35,6 +36,7 @@ export function simulateCommand(): Command {
     .option('--seed <n>', 'seed for models with noise', '0')
     .requiredOption('--out <file.csv>', 'CSV output')
     .option('--spikes <file>', 'write spike times (ms), one per line')
+    .addHelpText('after', example('neurofit simulate --model izhikevich --step 10:100:900 --duration 1000 --out trace.csv'))
     .action(async (opts: SimulateOptions) => {
       const model = await loadModel(opts.model);
       const dt = parseNumber(opts.dt, '--dt');

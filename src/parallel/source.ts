@@ -1,5 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importModule } from './import-module.ts';
 
 /**
  * Where a worker thread gets the fit's options: worker threads share no functions with the
@@ -15,10 +14,9 @@ export interface OptionsSource {
   args?: unknown[];
 }
 
-/** Imports a source's module and returns the options it exports or builds. */
+/** Imports a source's module (TypeScript too: see {@link importModule}) and returns the options it exports or builds. */
 export async function loadOptionsSource(source: OptionsSource): Promise<unknown> {
-  const url = /^file:/.test(source.module) ? source.module : pathToFileURL(isAbsolute(source.module) ? source.module : resolve(source.module)).href;
-  const mod = (await import(url)) as Record<string, unknown>;
+  const mod = await importModule(source.module);
   const name = source.export ?? 'default';
   if (!(name in mod)) throw new Error(`${source.module} has no export '${name}'`);
   const value = mod[name];
