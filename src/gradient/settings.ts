@@ -1,0 +1,53 @@
+import type { Results } from '../experiment/results.ts';
+import type { Evaluation } from '../search/sampler.ts';
+import type { Variables } from '../fit/variables.ts';
+import type { ParameterKind } from './parameters.ts';
+import type { Callback } from './callbacks.ts';
+import type { Transform } from './transforms.ts';
+
+/** Gradient methods OptNeuron knows. */
+export const GRADIENT_METHODS = ['adam', 'sgd', 'rmsprop', 'lbfgs', 'lm'] as const;
+export type GradientMethod = (typeof GRADIENT_METHODS)[number];
+
+/** A trace residual for Levenberg–Marquardt: weight * (trace - target). */
+export interface ResidualSpec {
+  trace: string;
+  chunk: number;
+  target: ArrayLike<number>;
+  weight?: number;
+}
+
+export interface GradientSettings {
+  method: GradientMethod;
+  /** Optimiser steps (iterations for L-BFGS and LM). */
+  iterations: number;
+  /** Step size in unconstrained units (Adam, SGD, RMSProp). Default 0.05. */
+  learningRate: number;
+  /** Per-parameter learning rates, as jaxley's TypeOptimizer. */
+  learningRates?: Record<string, number>;
+  /** Transforms other than the automatic one (sigmoid for [lo, hi]). */
+  transforms?: Record<string, Transform>;
+  /** Parameter kinds (TVB-Optim): 'bounded' (default), 'normalized' (in units of the start value), 'free', 'masked' (held at the start value). */
+  kinds?: Record<string, ParameterKind>;
+  /** Starting points (constrained values of the fitted parameters); their number is the number of starts. */
+  starts: Record<string, number>[];
+  callbacks: Callback[];
+}
+
+/** What the driver needs from OptNeuron: simulating a batch, the target, the loss, and the record of evaluations. */
+export interface GradientContext<Soll> {
+  variables: Variables;
+  /** Simulates points (values of the fitted variables) `reps` times each, tracking d(recorded)/dθ for `theta`. */
+  simulate(points: Record<string, number>[], reps: number, theta: string[]): Promise<Results>;
+  reps: number;
+  soll(rep: number): Soll;
+  getLoss: (ist: Results, soll: Soll) => unknown;
+  residuals?: (ist: Results, soll: Soll) => ResidualSpec[];
+  /** Records evaluations (and writes the results file). */
+  record(evaluations: Evaluation[], iteration: number): void;
+}
+
+export interface GradientOutcome {
+  iterations: number;
+  stoppedBy: string;
+}
