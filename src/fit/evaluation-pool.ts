@@ -9,8 +9,10 @@ import type { Point } from '../search/space.ts';
  * evaluate parts of batches; see {@link WorkerPool} for why results do not change.
  *
  * ```ts
+ * // my-fit.ts default-exports the OptNeuron options; each worker builds their Evaluator
  * const pool = await startEvaluationPool(1, { module: '/abs/path/my-fit.ts' }, { seed: 4 });
- * const evaluations = await pool.evaluate(points, (part) => opt.evaluateBatch(part));
+ * const evaluator = new Evaluator({ ...options, seed: 4 });
+ * const evaluations = await pool.evaluate(points, (part) => evaluator.evaluate(part));
  * await pool.close();
  * ```
  */

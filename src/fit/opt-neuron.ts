@@ -17,7 +17,6 @@ import type { Variables } from './variables.ts';
 
 export type { FitResult, OptNeuronOptions, RunOptions } from './options.ts';
 export type { GetLoss } from './evaluator.ts';
-export { startEvaluationPool } from './evaluation-pool.ts';
 
 /**
  * Fits a neuron model's parameters so that an experiment reproduces target data or a

@@ -44,13 +44,7 @@ export interface ResultsFile {
   [extra: string]: unknown;
 }
 
-/**
- * Writes the whole file to a temporary name and renames it, so a crash never leaves half a file.
- *
- * ```ts
- * writeResultsFile('results/fit.json', { ...readResultsFile('results/fit.json'), note: 'checked' });
- * ```
- */
+/** Writes the whole file to a temporary name and renames it, so a crash never leaves half a file. */
 export function writeResultsFile(path: string, data: ResultsFile): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
