@@ -8,7 +8,9 @@ import { validateOnSweeps, type Validation } from '../fit/validate.ts';
 import { TRACE_LOSSES, traceFitOptions, type TraceLoss } from '../fit/trace-fit.ts';
 import { readRecording } from '../io/recording.ts';
 import { samplers } from '../search/registry.ts';
-import { GRADIENT_METHODS, type GradientMethod } from '../gradient/driver.ts';
+import { GRADIENT_METHODS } from '../gradient/driver.ts';
+import { parseMethod, type FitMethod } from '../fit/method.ts';
+import { defaultMaxEvals, FIT_DEFAULTS, plannedEvaluations } from '../fit/defaults.ts';
 import { collect, loadModel, parseAssignments, parseNumber } from './args.ts';
 import { isModelModule } from '../models/load.ts';
 import { importModule } from '../parallel/import-module.ts';
@@ -32,19 +34,32 @@ interface CommonOptions {
   report?: boolean;
 }
 
-/** Evaluations when --max-evals is not given: CMA-ES needs more than TPE to converge, and runs them faster. */
-const DEFAULT_EVALS: Record<string, number> = { auto: 3000, cmaes: 3000 };
+/** '3000 for auto and cmaes': the methods with evaluation defaults of their own, grouped by value. */
+function methodEvals(): string {
+  const byValue = new Map<number, string[]>();
+  for (const [m, n] of Object.entries(FIT_DEFAULTS.maxEvals)) byValue.set(n, [...(byValue.get(n) ?? []), m]);
+  return [...byValue].map(([n, methods]) => `${n} for ${methods.join(' and ')}`).join(', ');
+}
+
+/** The method string taken apart, or a UsageError listing the valid ones. */
+function fitMethod(method: string): FitMethod {
+  try {
+    return parseMethod(method);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
 
 function addCommon(cmd: Command, defaultEvals: number): Command {
   return cmd
     .option('--method <m>', `auto (the default: TPE exploration, then CMA-ES), ${Object.keys(samplers).filter((m) => m !== 'auto').join(', ')} (search); ${GRADIENT_METHODS.join(', ')} (gradient); tpe+adam, cmaes+lbfgs, ... (search, then gradient refinement)`)
-    .option('--iters <n>', 'gradient steps (default 100)')
-    .option('--lr <rate>', 'learning rate of adam, sgd, rmsprop (default 0.05)')
-    .option('--starts <n>', 'gradient starts, run as one batch (default 1, or 3 after a search)')
-    .option('--max-evals <n>', `evaluations in all, resumed ones included (default ${DEFAULT_EVALS.auto} for auto and cmaes, else ${defaultEvals})`)
+    .option('--iters <n>', `gradient steps (default ${FIT_DEFAULTS.iterations})`)
+    .option('--lr <rate>', `learning rate of adam, sgd, rmsprop (default ${FIT_DEFAULTS.learningRate})`)
+    .option('--starts <n>', `gradient starts, run as one batch (default ${FIT_DEFAULTS.starts}, or ${FIT_DEFAULTS.startsAfterSearch} after a search)`)
+    .option('--max-evals <n>', `evaluations in all, resumed ones included (default ${methodEvals()}, else ${defaultEvals})`)
     .option('--max-seconds <s>', 'stop the search after this wall time (the evaluations so far are kept)')
     .option('--workers <n>', `threads evaluating each batch (default: one per core, here ${availableParallelism()}); results do not depend on it`)
-    .option('--seed <n>', 'seed of the search and the noise', '0')
+    .option('--seed <n>', 'seed of the search and the noise', String(FIT_DEFAULTS.seed))
     .option('--batch-size <n>', 'parameter sets simulated together per round')
     .option('--resume', 'continue from the results file given by --out')
     .option('--json', 'print the result as JSON on stdout')
@@ -63,8 +78,9 @@ function positiveInteger(text: string | undefined, what: string): number | undef
 type AfterFit = (result: FitResult) => Promise<Record<string, unknown>>;
 
 async function runFit(options: OptNeuronOptions, common: CommonOptions, out: string, label: string, defaultEvals: number, afterFit?: AfterFit): Promise<void> {
-  const method = common.method ?? options.method ?? 'auto';
-  const maxEvals = positiveInteger(common.maxEvals, '--max-evals') ?? DEFAULT_EVALS[method.split('+')[0]!] ?? defaultEvals;
+  const method = common.method ?? options.method ?? FIT_DEFAULTS.method;
+  const parsed = fitMethod(method);
+  const maxEvals = positiveInteger(common.maxEvals, '--max-evals') ?? defaultMaxEvals(parsed, defaultEvals);
   let maxSeconds: number | undefined;
   if (common.maxSeconds !== undefined) {
     maxSeconds = parseNumber(common.maxSeconds, '--max-seconds');
@@ -92,9 +108,7 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, out: str
   } catch (err) {
     throw new UsageError((err as Error).message.replace(/^OptNeuron: /, ''));
   }
-  const searches = !GRADIENT_METHODS.includes(method as GradientMethod);
-  const refines = method.includes('+') || !searches;
-  const total = (searches ? maxEvals : 0) + (refines ? (iterations ?? 100) * (starts ?? (searches ? 3 : 1)) : 0);
+  const total = plannedEvaluations(parsed, { maxEvals, iterations, starts });
   const bar = progressBar(total, label);
   let result: FitResult;
   const started = performance.now();
@@ -139,7 +153,7 @@ export function fitCommand(): Command {
       .argument('<module>', 'experiment module (TypeScript runs directly)')
       .option('--out <file.json>', 'results file (default: results/<module>.json)')
       .addHelpText('after', example('neurofit fit examples/hh-to-izhikevich.fit.ts --max-evals 300', 'in a clone of the neurofit repository')),
-    100,
+    FIT_DEFAULTS.commandMaxEvals.fit,
   ).action(async (modulePath: string, opts: CommonOptions) => {
     const file = resolve(modulePath);
     if (!existsSync(file)) throw new UsageError(`no such file: ${modulePath}`);
@@ -151,7 +165,7 @@ export function fitCommand(): Command {
     }
     const out = opts.out ?? `results/${basename(modulePath).replace(/\.[^.]+$/, '')}.json`;
     // worker threads import the same module and build the same options
-    await runFit({ source: { module: file }, ...(options as OptNeuronOptions) }, opts, out, basename(modulePath), 100);
+    await runFit({ source: { module: file }, ...(options as OptNeuronOptions) }, opts, out, basename(modulePath), FIT_DEFAULTS.commandMaxEvals.fit);
   });
 }
 
@@ -201,7 +215,7 @@ export function fitTraceCommand(): Command {
       .option('--current-scale <k>', "factor from the file's current unit to the model's", '1')
       .requiredOption('--out <file.json>', 'results file')
       .addHelpText('after', example('neurofit fit-trace --model izhikevich --data trace.csv --fit a,b,d --max-evals 200 --out fit.json', 'trace.csv from neurofit simulate --help')),
-    200,
+    FIT_DEFAULTS.commandMaxEvals['fit-trace'],
   ).action(async (opts: FitTraceOptions) => {
     const model = await loadModel(opts.model);
     if (!(opts.loss in TRACE_LOSSES)) throw new UsageError(`--loss: unknown loss '${opts.loss}' (choose from ${Object.keys(TRACE_LOSSES).join(', ')})`);
@@ -234,8 +248,8 @@ export function fitTraceCommand(): Command {
       dt = parseNumber(opts.dt, '--dt');
       if (dt <= 0) throw new UsageError(`--dt must be > 0 ms, got ${dt}`);
     }
-    const method = opts.method ?? 'auto';
-    if ((method.includes('+') || GRADIENT_METHODS.includes(method as GradientMethod)) && opts.loss !== 'mse' && opts.loss !== 'sweep' && method !== 'lm') {
+    const method = opts.method ?? FIT_DEFAULTS.method;
+    if (fitMethod(method).refine && opts.loss !== 'mse' && opts.loss !== 'sweep' && method !== 'lm') {
       throw new UsageError(`--method ${method} needs a differentiable loss: --loss sweep or mse`);
     }
     let options: OptNeuronOptions;
@@ -264,6 +278,6 @@ export function fitTraceCommand(): Command {
             validation: await validateOnSweeps(model, result.params, held, { timeStep: options.timeStep!, threshold: parseNumber(opts.threshold, '--threshold') }),
           })
         : undefined;
-    await runFit(options, opts, opts.out!, `fit-trace ${model.name}`, 200, validate);
+    await runFit(options, opts, opts.out!, `fit-trace ${model.name}`, FIT_DEFAULTS.commandMaxEvals['fit-trace'], validate);
   });
 }

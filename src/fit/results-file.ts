@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Evaluation } from '../search/sampler.ts';
 import type { Validation } from './validate.ts';
@@ -16,8 +16,13 @@ export interface ResultsFile {
   format: 'neurofit-fit/1';
   status: 'running' | 'done';
   model: string;
+  /** The target model's name, or 'resultsSoll' for data. */
+  target?: string;
   method: string;
   seed: number;
+  /** Integration step (ms). */
+  timeStep?: number;
+  numRepLoss?: number;
   fitted: { name: string; low: number; high: number }[];
   evaluations: number;
   params: Record<string, number> | null;
@@ -48,18 +53,34 @@ export function writeResultsFile(path: string, data: ResultsFile): void {
   renameSync(tmp, path);
 }
 
-export function readResultsFile(path: string): ResultsFile {
-  if (!existsSync(path)) throw new Error(`cannot resume: results file '${path}' does not exist`);
-  let data: ResultsFile;
+/**
+ * Reads a results file a fit wrote, with failed losses (null in JSON) as NaN. `purpose` names
+ * what the file is read for in one-line errors (missing file, a directory, not JSON, not a
+ * results file): `'resume'` gives "cannot resume: …", `'report'` "cannot report: …".
+ *
+ * ```ts
+ * const file = readResultsFile('results/fit.json');
+ * console.log(file.status, file.evaluations, file.params);
+ * ```
+ */
+export function readResultsFile(path: string, purpose = 'read'): ResultsFile {
+  const fail = (why: string) => new Error(`cannot ${purpose}: ${why}`);
+  if (!existsSync(path)) throw fail(`no such results file: ${path}`);
+  if (statSync(path).isDirectory()) throw fail(`${path} is a directory, not a results file`);
+  let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8')) as ResultsFile;
+    data = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`cannot resume: '${path}' is not valid JSON (${(err as Error).message})`);
+    throw fail(`${path} is not valid JSON (${(err as Error).message.split('\n')[0]})`);
   }
-  if (data.format !== 'neurofit-fit/1' || !Array.isArray(data.history)) throw new Error(`cannot resume: '${path}' is not a neurofit results file`);
-  for (const h of data.history) {
+  const d = data as Partial<ResultsFile> | null;
+  if (!d || typeof d !== 'object' || d.format !== 'neurofit-fit/1' || !Array.isArray(d.history) || !Array.isArray(d.fitted)) {
+    throw fail(`${path} is not a neurofit results file (expected "format": "neurofit-fit/1" with fitted and history)`);
+  }
+  for (const h of d.history as (Evaluation | null)[]) {
+    if (!h || typeof h !== 'object') continue;
     if (h.loss === null) h.loss = NaN;
     if (h.lossSd === null) h.lossSd = NaN;
   }
-  return data;
+  return d as ResultsFile;
 }

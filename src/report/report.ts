@@ -2,10 +2,10 @@
  * A self-contained HTML report of a fit: summary, parameter table and plots as inline SVG
  * (inline CSS, no scripts, no external resources), from the results file a fit writes.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { median } from '../numeric/quantile.ts';
-import type { RecordingsJson, ResultsFile } from '../fit/results-file.ts';
+import { readResultsFile, type RecordingsJson, type ResultsFile } from '../fit/results-file.ts';
 import { renderSvg } from '../plot/render.ts';
 import { bestIndex, fiCurveSpec, lossHistorySpec, parameterCloudSpec, tracesSpec, type FiData, type TracePanel } from '../plot/specs.ts';
 
@@ -305,21 +305,16 @@ function validationHtml(results: ResultsFile): string {
 <table class="params"><thead><tr><th>sweep</th><th>Γ</th><th>spikes (model / data)</th><th>subthreshold RMSE</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-/** Reads a results file, with one-line errors when it is missing or not a neurofit results file. */
+/**
+ * Reads a results file for a report: the fit layer's reader, with one-line errors that say
+ * the file cannot be reported (missing, a directory, not JSON, not a neurofit results file).
+ *
+ * ```ts
+ * const html = await renderReport(loadResults('results/fit.json'));
+ * ```
+ */
 export function loadResults(path: string): ResultsFile {
-  if (!existsSync(path)) throw new Error(`no such results file: ${path}`);
-  if (statSync(path).isDirectory()) throw new Error(`${path} is a directory, not a results file`);
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`${path} is not valid JSON (${(err as Error).message.split('\n')[0]})`);
-  }
-  const d = data as Partial<ResultsFile> | null;
-  if (!d || typeof d !== 'object' || d.format !== 'neurofit-fit/1' || !Array.isArray(d.history) || !Array.isArray(d.fitted)) {
-    throw new Error(`${path} is not a neurofit results file (expected "format": "neurofit-fit/1" with fitted and history)`);
-  }
-  return d as ResultsFile;
+  return readResultsFile(path, 'report');
 }
 
 /** Units of a built-in model's variables and parameters, when the model name is one. */

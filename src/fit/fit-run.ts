@@ -1,0 +1,91 @@
+import type { Evaluation } from '../search/sampler.ts';
+import type { Evaluator, Target } from './evaluator.ts';
+import type { StartingPool } from './evaluation-pool.ts';
+import type { FitMethod } from './method.ts';
+import type { FitResult, OptNeuronOptions, RunOptions } from './options.ts';
+import type { ResultsFile } from './results-file.ts';
+import type { ResultsWriter } from './results-writer.ts';
+import { bestEvaluation, resultsContents, type ResultsHeader } from './results-contents.ts';
+
+/** @internal One `OptNeuron.run()`: what its search, its refinement and its end share. */
+export interface FitRun<Soll> {
+  readonly options: OptNeuronOptions<Soll>;
+  /** The fit as its results file names it (model, method string, seed, ...). */
+  readonly header: ResultsHeader;
+  readonly method: FitMethod;
+  /** Search evaluations in all, resumed ones included (0 without a search). */
+  readonly maxEvals: number;
+  /** When the search stops for time (ms since the epoch; Infinity without maxSeconds). */
+  readonly deadline: number;
+  readonly evaluator: Evaluator<Soll>;
+  readonly target: Target<Soll>;
+  readonly pool: StartingPool;
+  /** Every evaluation so far, in order: resumed, searched, then gradient steps. */
+  readonly history: Evaluation[];
+  /** Records the results file as it is now: written at most about once a second while running, at once when done. */
+  save(status: ResultsFile['status'], extra?: Partial<ResultsFile>): void;
+  /** Tells `onProgress` the evaluations so far, out of `planned`, and the best loss. */
+  progress(planned: number): void;
+}
+
+/** @internal What a run starts from, besides what {@link fitRun} builds. */
+export interface FitRunStart<Soll> extends Omit<FitRun<Soll>, 'save' | 'progress' | 'deadline'> {
+  run: RunOptions;
+  writer: ResultsWriter;
+  /** When run() began (ms since the epoch): the wall time and the time budget count from it, worker start-up included. */
+  started: number;
+}
+
+/** @internal The state of one run, with its results file and progress reports. */
+export function fitRun<Soll>(s: FitRunStart<Soll>): FitRun<Soll> {
+  const { run: r, header, writer, started, history } = s;
+  return {
+    options: s.options,
+    header,
+    method: s.method,
+    maxEvals: s.maxEvals,
+    deadline: r.maxSeconds !== undefined ? started + r.maxSeconds * 1000 : Infinity,
+    evaluator: s.evaluator,
+    target: s.target,
+    pool: s.pool,
+    history,
+    save: (status, extra = {}) =>
+      writer.update(() => resultsContents(header, status, history, { elapsedSeconds: (Date.now() - started) / 1000, ...extra }), status === 'done'),
+    progress: (planned) => r.onProgress?.({ evaluations: history.length, maxEvals: planned, bestLoss: bestEvaluation(history)?.loss ?? NaN }),
+  };
+}
+
+/**
+ * @internal The end of a run: the experiment with the best parameters, the final results
+ * file (with the recordings of best fit and target) and the {@link FitResult}.
+ */
+export async function finishRun<Soll>(fit: FitRun<Soll>, iterations: number, resultsFile: string | undefined): Promise<FitResult> {
+  const { options: o, evaluator, target, history } = fit;
+  const best = bestEvaluation(history);
+  if (!best) {
+    fit.save('done');
+    throw new Error(
+      `OptNeuron: getLoss returned NaN or Infinity for all ${history.length} evaluations (first: ${JSON.stringify(history[0]?.params)}); check the loss and the bounds` +
+        (resultsFile ? `; evaluations are in ${resultsFile}` : ''),
+    );
+  }
+  const bestResults = (await evaluator.simulate(o.neuronModel, [evaluator.fittedPart(best.params)], 1)).forNeuron(0);
+  const targetResults = target.kind === 'model' ? target.results.forNeuron(0) : o.resultsSoll;
+  fit.save('done', {
+    iterations,
+    bestRecordings: bestResults.toJSON(),
+    targetRecordings: target.kind === 'model' ? target.results.forNeuron(0).toJSON() : o.targetRecordings,
+  });
+  return {
+    params: best.params,
+    loss: best.loss,
+    lossSd: best.lossSd,
+    method: fit.header.method,
+    seed: fit.header.seed,
+    evaluations: history.length,
+    iterations,
+    history,
+    results: bestResults,
+    target: targetResults,
+  };
+}

@@ -1,0 +1,54 @@
+import { samplers } from '../search/registry.ts';
+import { GRADIENT_METHODS, type GradientMethod } from '../gradient/driver.ts';
+
+/**
+ * A fit's method, taken apart: a black-box search (a name in {@link samplers}), a gradient
+ * refinement (one of {@link GRADIENT_METHODS}), or a search followed by a refinement.
+ * At least one of the two is set.
+ */
+export interface FitMethod {
+  search?: string;
+  refine?: GradientMethod;
+}
+
+/**
+ * Takes a method string apart: `'tpe'` is a search, `'adam'` a gradient fit, `'tpe+adam'`
+ * a search for the evaluation budget, then gradient refinement from its best points.
+ * Throws, listing every valid method and combination, for anything else.
+ *
+ * ```ts
+ * parseMethod('cmaes+lbfgs'); // { search: 'cmaes', refine: 'lbfgs' }
+ * parseMethod('lm');          // { refine: 'lm' }
+ * parseMethod('grid');        // throws: unknown method 'grid' (available: tpe, random, ...)
+ * ```
+ */
+export function parseMethod(method: string): FitMethod {
+  const parts = typeof method === 'string' ? method.split('+') : [];
+  if (parts.length === 1 && isGradientMethod(method)) return { refine: method };
+  if (parts.length === 1 && isSearchMethod(method)) return { search: method };
+  const [search, refine] = parts as [string, string];
+  if (parts.length === 2 && isSearchMethod(search) && isGradientMethod(refine)) return { search, refine };
+  throw new Error(`unknown method '${method}' (available: ${fitMethods().join(', ')})`);
+}
+
+/**
+ * Every method string {@link parseMethod} accepts: the searches, the gradient methods, then
+ * each search followed by each gradient method. Samplers registered later are included.
+ *
+ * ```ts
+ * fitMethods(); // ['tpe', 'random', 'cmaes', 'auto', 'adam', ..., 'tpe+adam', ..., 'auto+lm']
+ * ```
+ */
+export function fitMethods(): string[] {
+  const searches = Object.keys(samplers);
+  return [...searches, ...GRADIENT_METHODS, ...searches.flatMap((s) => GRADIENT_METHODS.map((g) => `${s}+${g}`))];
+}
+
+function isSearchMethod(name: string): boolean {
+  // own keys only: 'toString' is not a sampler
+  return Object.hasOwn(samplers, name);
+}
+
+function isGradientMethod(name: string): name is GradientMethod {
+  return (GRADIENT_METHODS as readonly string[]).includes(name);
+}

@@ -1,0 +1,81 @@
+import type { Results } from '../experiment/results.ts';
+import type { Evaluation } from '../search/sampler.ts';
+import type { Space } from '../search/space.ts';
+import type { ResidualSpec } from '../gradient/driver.ts';
+import type { Callback } from '../gradient/callbacks.ts';
+import type { Transform } from '../gradient/transforms.ts';
+import type { ParameterKind } from '../gradient/parameters.ts';
+import type { OptionsSource } from '../parallel/source.ts';
+import type { EvaluatorOptions } from './evaluator.ts';
+import type { RecordingsJson } from './results-file.ts';
+
+export interface OptNeuronOptions<Soll = unknown> extends EvaluatorOptions<Soll> {
+  /**
+   * 'auto' (the default: TPE exploration, then CMA-ES; see {@link AutoSampler}), 'tpe' (opt_neuron's hyperopt), 'cmaes' or 'random' (black-box search); 'adam', 'sgd', 'rmsprop', 'lbfgs',
+   * 'lm' (gradient fitting with exact sensitivities); 'tpe+adam' (or tpe+lbfgs, ...):
+   * search for `maxEvals`, then refine the best points by gradient. See {@link parseMethod}.
+   */
+  method?: string;
+  /** Gradient steps (iterations of L-BFGS / LM). Default 100. */
+  iterations?: number;
+  /** Step size of Adam/SGD/RMSProp in the transformed (unconstrained) parameters. Default 0.05. */
+  learningRate?: number;
+  /** Per-parameter learning rates. */
+  learningRates?: Record<string, number>;
+  /** Starts of gradient fitting, run as one batch (Adam/SGD/RMSProp). Default 1 (3 after a search). */
+  starts?: number;
+  /** Where gradient fitting starts (default: the middle of the bounds; further starts drawn inside them). */
+  initialParams?: Record<string, number>;
+  /** Transforms other than sigmoid-for-bounds, by parameter (log, custom, ...). */
+  transforms?: Record<string, Transform>;
+  /** Parameter kinds for gradient fitting: 'bounded' (default), 'normalized', 'free', 'masked'. */
+  kinds?: Record<string, ParameterKind>;
+  /** Called after each gradient step; one returning true stops the fit. */
+  callbacks?: Callback[];
+  /** Trace residuals for method 'lm': weight * (trace - target) per sample. */
+  residuals?: (ist: Results, soll: Soll) => ResidualSpec[];
+  /** A search space for (some of) the fitted variables instead of uniform bounds. */
+  fvSpace?: Space;
+  /** Print a line per round. */
+  verbose?: boolean;
+  /** Parameter sets simulated together per round. Default: a CMA-ES generation (auto, cmaes), else 8. */
+  batchSize?: number;
+  /**
+   * Threads that evaluate each batch of a search, this one included (default 1: this thread
+   * alone). Results are identical to one thread's. Workers build the options again from `source`.
+   */
+  workers?: number;
+  /** The module that builds these options, for worker threads (see {@link OptionsSource}). */
+  source?: OptionsSource;
+  /** The target as recordings (the shape of `Results.toJSON()`), kept in the results file for reports when `resultsSoll` is data. */
+  targetRecordings?: RecordingsJson;
+}
+
+export interface RunOptions {
+  /** Total evaluations of a search (resumed ones included). Not needed by gradient methods alone. */
+  maxEvals?: number;
+  /** Stop the search after this wall time (s), keeping every evaluation so far; gradient refinement still follows. */
+  maxSeconds?: number;
+  /** JSON kept current as the fit goes (at most about once a second; at once on errors, SIGINT and SIGTERM), so an interrupted fit keeps what it evaluated. */
+  resultsFile?: string;
+  /** Continue from `resultsFile`. */
+  resume?: boolean;
+  onProgress?: (p: { evaluations: number; maxEvals: number; bestLoss: number }) => void;
+}
+
+export interface FitResult {
+  /** Best values of every variable: fitted, constant and computed. */
+  params: Record<string, number>;
+  loss: number;
+  lossSd: number;
+  method: string;
+  seed: number;
+  evaluations: number;
+  /** Gradient steps taken (0 for a search alone). */
+  iterations: number;
+  history: Evaluation[];
+  /** The experiment run with the best parameters. */
+  results: Results;
+  /** `resultsSoll`, or the target model's results. */
+  target: unknown;
+}

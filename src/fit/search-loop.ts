@@ -1,0 +1,42 @@
+import { samplers } from '../search/registry.ts';
+import type { Sampler } from '../search/sampler.ts';
+import type { Point, Space } from '../search/space.ts';
+import { FIT_DEFAULTS } from './defaults.ts';
+import type { FitRun } from './fit-run.ts';
+import { bestEvaluation } from './results-contents.ts';
+
+/**
+ * @internal The sampler of a search. A resumed search is told the evaluations so far and
+ * draws from a stream of its own, so it does not repeat the suggestions it was told.
+ */
+export function searchSampler(search: string, space: Space, seed: number, resumed?: { points: Point[]; losses: number[] }): Sampler {
+  const make = samplers[search]!;
+  if (!resumed) return make(space, { seed });
+  const sampler = make(space, { seed: `${seed}/resumed-at-${resumed.points.length}` });
+  if (resumed.points.length > 0) sampler.tell(resumed.points, resumed.losses);
+  return sampler;
+}
+
+/**
+ * @internal Ask/evaluate/tell rounds until the history holds `maxEvals` evaluations or the
+ * deadline passes. Each round's points run as one batch, split with the workers once they
+ * are up; the results file and progress follow every round.
+ */
+export async function runSearch<Soll>(fit: FitRun<Soll>, sampler: Sampler): Promise<void> {
+  const { options: o, history, maxEvals, evaluator, target, pool } = fit;
+  while (history.length < maxEvals && Date.now() < fit.deadline) {
+    const n = Math.min(o.batchSize ?? sampler.preferredBatch ?? FIT_DEFAULTS.batchSize, maxEvals - history.length);
+    const points = sampler.ask(n);
+    const evaluations = await pool.evaluate(points, (part) => evaluator.evaluate(part, target));
+    sampler.tell(points, evaluations.map((e) => e.loss));
+    history.push(...evaluations);
+    fit.save('running');
+    fit.progress(maxEvals);
+    if (o.verbose) {
+      const best = bestEvaluation(history);
+      process.stderr.write(`opt_neuron: ${history.length}/${maxEvals} evaluations, best loss ${best ? best.loss.toPrecision(5) : 'none yet'}\n`);
+    }
+  }
+  // a search that ended before the workers were up still reports workers that cannot start
+  await fit.pool.started();
+}
