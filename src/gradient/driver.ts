@@ -1,15 +1,14 @@
-import type { Variables } from '../fit/variables.ts';
 import { neuronStreams } from '../numeric/random.ts';
 import { loadTf, type TF } from './tf.ts';
 import { ParameterVector, type ParameterSpec } from './parameters.ts';
 import { lossAndGradient } from './loss-gradient.ts';
-import { GRADIENT_METHODS, type GradientContext, type GradientMethod, type GradientOutcome, type GradientSettings } from './settings.ts';
+import { GRADIENT_METHODS, type GradientContext, type GradientMethod, type GradientOutcome, type GradientSettings, type GradientVariables } from './settings.ts';
 import type { GradientRun, GradientStrategy, PointGradient } from './strategy.ts';
 import { firstOrder } from './strategies/first-order.ts';
 import { lbfgsStrategy } from './strategies/lbfgs.ts';
 import { lmStrategy } from './strategies/lm.ts';
 
-export { GRADIENT_METHODS, type GradientContext, type GradientMethod, type GradientOutcome, type GradientSettings, type ResidualSpec } from './settings.ts';
+export { GRADIENT_METHODS, type GradientContext, type GradientMethod, type GradientOutcome, type GradientSettings, type GradientVariables, type ResidualSpec } from './settings.ts';
 
 /** Gradient methods by name. A new method is one file in strategies/ and one line here (and its name in GRADIENT_METHODS). */
 const strategies: Record<GradientMethod, GradientStrategy> = {
@@ -123,7 +122,7 @@ function prepare<Soll>(tf: TF, ctx: GradientContext<Soll>, s: GradientSettings, 
  * const starts = startingPoints(variables, 4, [{ a: 0.02 }], 1); // the given point, then three draws
  * ```
  */
-export function startingPoints(variables: Variables, count: number, given: Record<string, number>[], seed: number | string): Record<string, number>[] {
+export function startingPoints(variables: Pick<GradientVariables, 'fitted'>, count: number, given: Record<string, number>[], seed: number | string): Record<string, number>[] {
   const rng = neuronStreams(`starts:${seed}`, 1)[0]!;
   const points = given.slice(0, count);
   while (points.length < count) {

@@ -1,6 +1,5 @@
 import type { Results } from '../experiment/results.ts';
 import type { Evaluation } from '../search/sampler.ts';
-import type { Variables } from '../fit/variables.ts';
 import type { ParameterKind } from './parameters.ts';
 import type { Callback } from './callbacks.ts';
 import type { Transform } from './transforms.ts';
@@ -34,9 +33,24 @@ export interface GradientSettings {
   callbacks: Callback[];
 }
 
+/**
+ * What the driver needs to know of a fit's variables. The fit layer's `Variables`
+ * (variablesBounds checked against a model) is one; the interface keeps gradient below fit.
+ */
+export interface GradientVariables {
+  /** The fitted names with their bounds. */
+  readonly fitted: readonly { name: string; low: number; high: number }[];
+  /** Names that are model parameters (only those are differentiated). */
+  readonly parameters: readonly string[];
+  /** Entries computed from others (not differentiated). */
+  readonly expressions: readonly { name: string }[];
+  /** Every value (fitted, constant, computed) from the fitted ones. */
+  resolve(fitted: Record<string, number>): Record<string, number>;
+}
+
 /** What the driver needs from OptNeuron: simulating a batch, the target, the loss, and the record of evaluations. */
 export interface GradientContext<Soll> {
-  variables: Variables;
+  variables: GradientVariables;
   /** Simulates points (values of the fitted variables) `reps` times each, tracking d(recorded)/dθ for `theta`. */
   simulate(points: Record<string, number>[], reps: number, theta: string[]): Promise<Results>;
   reps: number;
