@@ -172,3 +172,49 @@ describe('fit-trace losses', () => {
     expect(r.stderr).toMatch(/unknown loss 'l1' \(choose from sweep, mse, subthreshold, gamma, van-rossum, victor-purpura, isi, features\)/);
   });
 });
+
+describe('fit-trace checks the data before any simulation', () => {
+  const csv = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it('a file without a current column is an error that says what to do', () => {
+    const noI = csv('no-current.csv', readFileSync(data10, 'utf8').split('\n').map((l) => l.split(',').filter((_, k) => k !== 1).join(',')).join('\n'));
+    const r = neurofit('fit-trace', '--model', 'izhikevich', '--data', noI, '--fit', 'a', '--max-evals', '10', '--out', join(dir, 'x.json'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no current column 'I' \(columns: t, v\): name the current column \(--i-col NAME\), or say the current is zero on purpose \(--i-col none/);
+  });
+
+  it('a recording in seconds and volts read as ms and mV: warnings naming the flags, before the fit', () => {
+    const si = csv('si.csv', readFileSync(data10, 'utf8').split('\n').map((l, k) => {
+      if (k === 0 || l === '') return l;
+      const [t, I, v] = l.split(',').map(Number);
+      return `${t! / 1000},${I},${v! / 1000}`;
+    }).join('\n'));
+    const r = neurofit('fit-trace', '--model', 'izhikevich', '--data', si, '--fit', 'a', '--max-evals', '10', '--out', join(dir, 'si.json'));
+    expect(r.stderr).toMatch(/warning: .*lasts 1 ms; if its time column is in seconds, say so \(--time-unit s/);
+    expect(r.stderr).toMatch(/warning: .*if it is in volts, say so \(--voltage-unit V/);
+    expect(r.stderr).toMatch(/warning: no sweep's voltage crosses the spike threshold -20 mV/);
+  });
+
+  it("simulate draws the spikes of reset models, so its AdEx output is fitted as a spiking recording; with --spike-peak none it warns", () => {
+    const drawn = join(dir, 'adex.csv');
+    const bare = join(dir, 'adex-bare.csv');
+    const sim = (out: string, ...extra: string[]) => neurofit('simulate', '--model', 'adex', '--step', '500:50:450', '--duration', '500', '--dt', '0.05', '--out', out, ...extra);
+    const s = sim(drawn);
+    expect(s.code).toBe(0);
+    expect(s.stderr).toMatch(/(\d+) spikes \(drawn to 30 mV in v\)/);
+    const spikes = Number(/(\d+) spikes/.exec(s.stderr)![1]);
+    expect(spikes).toBeGreaterThan(2);
+    expect(sim(bare, '--spike-peak', 'none').code).toBe(0);
+    const fit = (data: string, out: string) => neurofit('fit-trace', '--model', 'adex', '--data', data, '--fit', 'a', '--max-evals', '8', '--method', 'random', '--dt', '0.05', '--out', out, '--json');
+    const ok = fit(drawn, join(dir, 'adex-fit.json'));
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).not.toMatch(/warning/);
+    expect(JSON.parse(readFileSync(join(dir, 'adex-fit.json'), 'utf8')).targetRecordings.chunks[0].spikes.length).toBe(spikes);
+    const silent = fit(bare, join(dir, 'adex-bare.json'));
+    expect(silent.stderr).toMatch(/warning: no sweep's voltage crosses the spike threshold -20 mV \(voltage -\d+(\.\d+)? … -4\d(\.\d+)? mV\)/);
+  });
+});

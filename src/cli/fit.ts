@@ -208,7 +208,7 @@ export function fitTraceCommand(): Command {
       .option('--stim-start <ms>', 'stimulus onset for --loss features (default: where the current changes)')
       .option('--stim-end <ms>', 'stimulus offset for --loss features')
       .option('--t-col <name>', 'time column (name, or 0-based index for files without a header)', 't')
-      .option('--i-col <name>', "current column(s), comma-separated, or 'none' for zero current (default: 'I' if the file has it)")
+      .option('--i-col <name>', "current column(s), comma-separated, or 'none' for zero current (default: 'I'; a file without it is an error)")
       .option('--v-col <name>', 'voltage column(s), comma-separated: several make several sweeps', 'v')
       .option('--time-unit <ms|s>', 'unit of the time column', 'ms')
       .option('--voltage-unit <mV|V>', 'unit of the voltage column', 'mV')
@@ -267,6 +267,7 @@ export function fitTraceCommand(): Command {
         stimEnd: opts.stimEnd !== undefined ? parseNumber(opts.stimEnd, '--stim-end') : undefined,
         timeStep: dt,
         modelModule: isModelModule(opts.model) ? resolve(opts.model) : undefined,
+        onWarning: (message) => process.stderr.write(`neurofit: warning: ${message}\n`),
       }) as OptNeuronOptions;
     } catch (err) {
       throw new UsageError((err as Error).message);

@@ -7,6 +7,7 @@ import { step, sum, type Input } from '../sim/inputs.ts';
 import { METHODS, type Method } from '../model/types.ts';
 import { collect, loadModel, parseAssignments, parseNumber } from './args.ts';
 import { UsageError } from './errors.ts';
+import { drawSpikes, resetsAtSpike } from '../io/draw-spikes.ts';
 import { example } from './help.ts';
 
 interface SimulateOptions {
@@ -20,6 +21,7 @@ interface SimulateOptions {
   out: string;
   spikes?: string;
   seed: string;
+  spikePeak: string;
 }
 
 /** `neurofit simulate`: one neuron, optional current steps, a CSV of the recorded variables. */
@@ -36,6 +38,7 @@ export function simulateCommand(): Command {
     .option('--seed <n>', 'seed for models with noise', '0')
     .requiredOption('--out <file.csv>', 'CSV output')
     .option('--spikes <file>', 'write spike times (ms), one per line')
+    .option('--spike-peak <mV|none>', "models that reset at a spike (lif, adex, izhikevich) never show it in the sampled voltage: draw each spike to this value in the CSV, so the trace can be fitted as a recording ('none': leave the trace as simulated)", '30')
     .addHelpText('after', example('neurofit simulate --model izhikevich --step 10:100:900 --duration 1000 --out trace.csv'))
     .action(async (opts: SimulateOptions) => {
       const model = await loadModel(opts.model);
@@ -78,7 +81,10 @@ export function simulateCommand(): Command {
 
       const out = createWriteStream(opts.out);
       out.write(['t', ...columns].join(',') + '\n');
-      const traces = columns.map((c) => chunk.values.get(c)!);
+      const voltage = model.stateVariables[0]!;
+      const peak = opts.spikePeak === 'none' ? undefined : parseNumber(opts.spikePeak, '--spike-peak');
+      const drawn = peak !== undefined && resetsAtSpike(model);
+      const traces = columns.map((c) => (drawn && c === voltage ? drawSpikes(chunk.values.get(c)!, chunk.spikes[0]!, dt, peak) : chunk.values.get(c)!));
       let block: string[] = [];
       for (let r = 0; r < chunk.rows; r++) {
         block.push([formatTime(chunk.times[r]!), ...traces.map((tr) => String(tr[r]))].join(','));
@@ -95,7 +101,7 @@ export function simulateCommand(): Command {
         const { writeFile } = await import('node:fs/promises');
         await writeFile(opts.spikes, spikes.map((t) => String(t)).join('\n') + (spikes.length ? '\n' : ''));
       }
-      process.stderr.write(`${model.name}: ${duration} ms at dt ${dt} ms, ${chunk.rows} rows -> ${opts.out}` + (model.spec.spike ? `, ${spikes.length} spikes` : '') + '\n');
+      process.stderr.write(`${model.name}: ${duration} ms at dt ${dt} ms, ${chunk.rows} rows -> ${opts.out}` + (model.spec.spike ? `, ${spikes.length} spikes` : '') + (drawn && record.includes(voltage) ? ` (drawn to ${peak} mV in ${voltage})` : '') + '\n');
     });
 }
 

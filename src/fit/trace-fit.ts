@@ -5,6 +5,8 @@ import { loadNeuronModel } from '../models/load.ts';
 import type { OptionsSource } from '../parallel/source.ts';
 import type { Results } from '../experiment/results.ts';
 import { resampleSweep, type Sweep } from '../io/recording.ts';
+import { drawSpikes, resetsAtSpike } from '../io/draw-spikes.ts';
+import { checkSweeps } from '../io/check.ts';
 import { coincidenceFactor, detectSpikes } from '../loss/spikes.ts';
 import { mse } from '../loss/trace.ts';
 import { subthresholdRmse, sweepLoss, type SweepLossOptions, type SweepTrace } from '../loss/sweeps.ts';
@@ -43,6 +45,12 @@ export interface TraceFitSpec {
   batchSize?: number;
   /** Worker threads for the search (default 1); each rebuilds these options from the spec. */
   workers?: number;
+  /**
+   * Told each doubtful thing found in the sweeps before any simulation (see
+   * {@link checkSweeps}): likely seconds or volts, no spike above the threshold, a current
+   * unit other than the model's. Default: `console.warn`.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** Losses `fit-trace` offers, per sweep (summed over sweeps). */
@@ -83,6 +91,8 @@ export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace
     if (!spec.fit.includes(p)) throw new Error(`fit-trace: bounds given for '${p}', which is not fitted (fitted: ${spec.fit.join(', ')})`);
   }
   const threshold = spec.threshold ?? -20;
+  const warn = spec.onWarning ?? ((message: string) => console.warn(`warning: ${message}`));
+  for (const w of checkSweeps(spec.sweeps, { threshold, modelCurrentUnit: model.spec.units['I'], dataCurrentUnit: spec.sweeps[0]!.currentUnit })) warn(w.message);
   const targets: SweepTrace[] = sweeps.map((s) => {
     const times = s.t.map((t) => t - s.t[0]!);
     return { times, v: s.v, spikes: detectSpikes(times, s.v, threshold) };
@@ -146,14 +156,7 @@ export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace
             return isiDistanceKreuz(spikes, target.spikes, 0, duration);
           case 'features': {
             // a reset model never shows its spike in the sampled voltage: draw each one as a peak
-            const painted = Float64Array.from(v);
-            const step = target.times[1]! - target.times[0]!;
-            if (hasSpikes && model.spec.reset.length > 0) {
-              for (const s of spikes) {
-                const r = Math.ceil(s / step - 1e-9);
-                if (r < painted.length) painted[r] = 0;
-              }
-            }
+            const painted = resetsAtSpike(model) ? drawSpikes(v, spikes, target.times[1]! - target.times[0]!, 0) : v;
             const values = computeFeatures({ t: target.times, v: painted, stimStart: windows[k]![0], stimEnd: windows[k]![1], threshold }, Object.keys(featureTargets[k]!));
             return featureLoss(values, featureTargets[k]!);
           }
@@ -168,7 +171,8 @@ export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace
  * module path (see {@link workerSource}).
  */
 export async function traceFitWorkerOptions(spec: Omit<TraceFitSpec, 'model'> & { model: string }): Promise<OptNeuronOptions<SweepTrace[]>> {
-  return traceFitOptions({ ...spec, model: await loadNeuronModel(spec.model) });
+  // the main thread has warned about the data already
+  return traceFitOptions({ ...spec, model: await loadNeuronModel(spec.model), onWarning: () => {} });
 }
 
 /** Where workers rebuild the options: a built-in model by name, a user's model by its module. */
@@ -176,7 +180,7 @@ function workerSource(spec: TraceFitSpec): OptionsSource | undefined {
   const model = builtinName(spec.model) ?? (spec.modelModule ? resolve(spec.modelModule) : undefined);
   if (model === undefined) return undefined;
   // the sweeps as given: the worker repeats the resampling
-  const { model: _model, ...rest } = spec;
+  const { model: _model, onWarning: _onWarning, ...rest } = spec;
   return { module: import.meta.url, export: 'traceFitWorkerOptions', args: [{ ...rest, model }] };
 }
 

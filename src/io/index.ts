@@ -1,2 +1,3 @@
 export { readRecording, resampleSweep, writeSweepCsv, type Sweep, type RecordingOptions, type ColumnRef } from './recording.ts';
 export { checkSweeps, type RecordingWarning, type CheckOptions } from './check.ts';
+export { drawSpikes, resetsAtSpike } from './draw-spikes.ts';

@@ -10,6 +10,8 @@ export interface Sweep {
   sampleDt: number;
   /** True spike times (ms), when known (synthetic data). */
   spikes?: Float64Array;
+  /** Unit of `I`, when the file says it (checked against the model's before a fit). */
+  currentUnit?: string;
 }
 
 /** A column by header name or by 0-based index. */

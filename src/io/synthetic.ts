@@ -4,6 +4,7 @@ import { Monitor } from '../sim/monitor.ts';
 import { step } from '../sim/inputs.ts';
 import { gaussian, neuronStreams } from '../numeric/random.ts';
 import type { Sweep } from './recording.ts';
+import { drawSpikes } from './draw-spikes.ts';
 
 export interface SyntheticSweepOptions {
   /** Parameter values other than the model's defaults. */
@@ -39,13 +40,8 @@ export function syntheticSweeps(model: NeuronModel, o: SyntheticSweepOptions): S
     const mon = new Monitor(pop, model.spec.spike ? [variable, 'I', 'spike'] : [variable, 'I'], { period: o.sampleDt });
     pop.simulate(o.duration);
     const chunk = mon.chunks()[0]!;
-    const v = chunk.values.get(variable)!.slice();
-    if (o.peak !== undefined) {
-      for (const s of chunk.spikes[0]!) {
-        const r = Math.ceil(s / o.sampleDt - 1e-9);
-        if (r < v.length) v[r] = o.peak;
-      }
-    }
+    const recorded = chunk.values.get(variable)!;
+    const v = o.peak !== undefined ? drawSpikes(recorded, chunk.spikes[0]!, o.sampleDt, o.peak) : recorded.slice();
     if (o.noise) for (let r = 0; r < v.length; r++) v[r]! += o.noise * gaussian(rng);
     return { name: `${model.name} I=${amplitude}`, t: chunk.times.slice(), I: chunk.values.get('I')!.slice(), v, sampleDt: o.sampleDt, spikes: chunk.spikes[0]!.slice() };
   });
