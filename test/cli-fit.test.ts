@@ -138,8 +138,16 @@ describe('held-out validation', () => {
       expect(s.spikeCountError).toBe(s.modelSpikes - s.dataSpikes);
       expect(s.subthresholdRmse).toBeGreaterThan(0);
     }
-    expect(JSON.parse(readFileSync(out, 'utf8')).validation).toEqual(json.validation);
-    expect(readFileSync(join(dir, 'validated.html'), 'utf8')).toMatch(/Held-out validation/);
+    const file = JSON.parse(readFileSync(out, 'utf8'));
+    expect(file.validation).toEqual(json.validation);
+    // the held-out traces: in the results file (not in --json's summary) and drawn in the report
+    expect(json.validationRecordings).toBeUndefined();
+    expect(file.validationRecordings.data.chunks.map((c: { spikes: number[] }) => c.spikes.length)).toEqual([13, 37]);
+    expect(file.validationRecordings.model.chunks.map((c: { spikes: number[] }) => c.spikes.length)).toEqual(json.validation.sweeps.map((s: { modelSpikes: number }) => s.modelSpikes));
+    const html = readFileSync(join(dir, 'validated.html'), 'utf8');
+    expect(html).toMatch(/Held-out validation/);
+    expect(html).toMatch(/<h2[^>]*>Held-out sweeps<\/h2>/);
+    expect(html).toMatch(/held out: [^<]*izhikevich-rs-7\.csv/);
     expect(neurofit('fit-trace', '--model', 'izhikevich', '--data', data10, '--validate', 'nope.csv', '--fit', 'a', '--out', out).stderr).toMatch(/cannot read data file 'nope.csv'/);
   });
 });

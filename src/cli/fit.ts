@@ -129,7 +129,8 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, out: str
   }
   if (common.json) {
     const { params, loss, lossSd, method, evaluations, iterations, history } = result;
-    process.stdout.write(JSON.stringify({ params, loss, lossSd, method, evaluations, iterations, ...extra, history, resultsFile: out, report: reportPath }) + '\n');
+    const { validationRecordings: _traces, ...summary } = extra;
+    process.stdout.write(JSON.stringify({ params, loss, lossSd, method, evaluations, iterations, ...summary, history, resultsFile: out, report: reportPath }) + '\n');
     return;
   }
   const fitted = new Set(opt.variables.fitted.map((f) => f.name));
@@ -275,9 +276,11 @@ export function fitTraceCommand(): Command {
     const held = load(opts.validate);
     const validate: AfterFit | undefined =
       held.length > 0
-        ? async (result) => ({
-            validation: await validateOnSweeps(model, result.params, held, { timeStep: options.timeStep!, threshold: parseNumber(opts.threshold, '--threshold') }),
-          })
+        ? async (result) => {
+            const { recordings, ...validation } = await validateOnSweeps(model, result.params, held, { timeStep: options.timeStep!, threshold: parseNumber(opts.threshold, '--threshold') });
+            // the traces go to the results file and the report, not into --json's summary
+            return { validation, validationRecordings: recordings };
+          }
         : undefined;
     await runFit(options, opts, opts.out!, `fit-trace ${model.name}`, FIT_DEFAULTS.commandMaxEvals['fit-trace'], validate);
   });

@@ -41,6 +41,8 @@ export interface ResultsFile {
    */
   bestRecordings?: RecordingsJson;
   targetRecordings?: RecordingsJson;
+  /** The held-out sweeps (`data`) and the fitted model's response to them (`model`), beside `validation`. */
+  validationRecordings?: { data: RecordingsJson; model: RecordingsJson };
   [extra: string]: unknown;
 }
 

@@ -4,6 +4,7 @@ import { resampleSweep, type Sweep } from '../io/recording.ts';
 import { coincidenceFactor, detectSpikes } from '../loss/spikes.ts';
 import { subthresholdRmse } from '../loss/sweeps.ts';
 import { ReplaySweeps } from '../experiments/replay-sweeps.ts';
+import type { RecordingsJson } from './results-file.ts';
 
 /** How a fitted model does on one sweep it was not fitted to. */
 export interface SweepValidation {
@@ -23,6 +24,8 @@ export interface Validation {
   /** Means over the sweeps. */
   gamma: number;
   spikeCountError: number;
+  /** The held-out sweeps (`data`: recorded voltage, current and spikes) and the fitted model's response (`model`), one chunk each, for plots. */
+  recordings?: { data: RecordingsJson; model: RecordingsJson };
 }
 
 /**
@@ -64,5 +67,15 @@ export async function validateOnSweeps(
     };
   });
   const mean = (f: (s: SweepValidation) => number) => scored.reduce((a, s) => a + f(s), 0) / scored.length;
-  return { sweeps: scored, gamma: mean((s) => s.gamma), spikeCountError: mean((s) => s.spikeCountError) };
+  const chunk = (s: Sweep, v: ArrayLike<number>, spikes: ArrayLike<number>, I?: ArrayLike<number>) => ({
+    times: Array.from(s.t, (t) => t - s.t[0]!),
+    duration: s.t.length * s.sampleDt,
+    spikes: Array.from(spikes),
+    traces: { [variable]: Array.from(v), ...(I ? { I: Array.from(I) } : {}) },
+  });
+  const recordings = {
+    data: { chunks: onGrid.map((s) => chunk(s, s.v, detectSpikes(s.t.map((t) => t - s.t[0]!), s.v, threshold), s.I)) },
+    model: { chunks: onGrid.map((s, k) => chunk(s, results.trace(variable, k), model.spec.spike ? results.spikes(k) : detectSpikes(s.t.map((t) => t - s.t[0]!), results.trace(variable, k), threshold))) },
+  };
+  return { sweeps: scored, gamma: mean((s) => s.gamma), spikeCountError: mean((s) => s.spikeCountError), recordings };
 }

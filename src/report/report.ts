@@ -212,28 +212,31 @@ export async function renderReport(results: ResultsFile, options: ReportOptions 
   const target = results.targetRecordings;
   const fit = results.bestRecordings;
   const fiAuto = fiFromRecordings(target, fit);
-  const chunks = [...(target?.chunks ?? []), ...(fit?.chunks ?? [])];
-  const variable = traceVariable(chunks);
-  if (variable) {
-    const count = Math.max(target?.chunks.length ?? 0, fit?.chunks.length ?? 0);
-    const series = (c: Chunk | undefined) => (c && c.traces[variable] ? { times: c.times, values: c.traces[variable]!, spikes: c.spikes } : undefined);
-    const panels: TracePanel[] = Array.from({ length: count }, (_, k) => {
-      const step = fiAuto.steps[k];
-      const stepText = step ? ` — I = ${formatNumber(step.amplitude, 4)}${units.I ? ' ' + units.I : ''} from ${formatNumber(step.start, 4)} to ${formatNumber(step.end, 4)} ms` : '';
-      const t = target?.chunks[k];
-      const f = fit?.chunks[k];
-      const spikeText = ` (spikes: ${t ? t.spikes.length : '–'} target, ${f ? f.spikes.length : '–'} fit)`;
-      return { label: `chunk ${k + 1}${stepText}${spikeText}`, target: series(t), fit: series(f), duration: (t ?? f)?.duration };
-    });
-    const svg = await renderSvg(tracesSpec(panels, { variable, unit: units[variable] }));
+  const traces = await tracesFigure(target, fit, units, (k) => `chunk ${k + 1}`);
+  if (traces) {
     plots.push(
       figure(
         'traces',
         'Target and best fit',
-        `${variable} of the target (black) and of the best parameters (red), one panel per chunk; below each, a tick per spike. Long traces are drawn from the minimum and maximum per pixel column, so spike peaks are kept.`,
-        svg,
+        `${traces.variable} of the target (black) and of the best parameters (red), one panel per chunk; below each, a tick per spike. Long traces are drawn from the minimum and maximum per pixel column, so spike peaks are kept.`,
+        traces.svg,
       ),
     );
+  }
+  const heldOut = results.validationRecordings;
+  if (heldOut) {
+    const names = results.validation?.sweeps.map((s) => s.name) ?? [];
+    const figureHeldOut = await tracesFigure(heldOut.data, heldOut.model, units, (k) => `held out: ${names[k] ?? `sweep ${k + 1}`}`);
+    if (figureHeldOut) {
+      plots.push(
+        figure(
+          'held-out',
+          'Held-out sweeps',
+          `${figureHeldOut.variable} recorded on sweeps the fit never saw (black) and the fitted model's response to their current (red), one panel per sweep, with spike ticks below.`,
+          figureHeldOut.svg,
+        ),
+      );
+    }
   }
   if (history.length > 0) {
     const svg = await renderSvg(lossHistorySpec(history));
@@ -290,6 +293,24 @@ ${noPlots}
 </body>
 </html>
 `;
+}
+
+/** Target and fit traces, one panel per chunk labelled with its step and spike counts; undefined when there is no trace to draw. */
+async function tracesFigure(target: RecordingsJson | undefined, fit: RecordingsJson | undefined, units: Record<string, string>, label: (k: number) => string): Promise<{ variable: string; svg: string } | undefined> {
+  const variable = traceVariable([...(target?.chunks ?? []), ...(fit?.chunks ?? [])]);
+  if (!variable) return undefined;
+  const steps = fiFromRecordings(target, fit).steps;
+  const count = Math.max(target?.chunks.length ?? 0, fit?.chunks.length ?? 0);
+  const series = (c: Chunk | undefined) => (c && c.traces[variable] ? { times: c.times, values: c.traces[variable]!, spikes: c.spikes } : undefined);
+  const panels: TracePanel[] = Array.from({ length: count }, (_, k) => {
+    const step = steps[k];
+    const stepText = step ? ` — I = ${formatNumber(step.amplitude, 4)}${units.I ? ' ' + units.I : ''} from ${formatNumber(step.start, 4)} to ${formatNumber(step.end, 4)} ms` : '';
+    const t = target?.chunks[k];
+    const f = fit?.chunks[k];
+    const spikeText = ` (spikes: ${t ? t.spikes.length : '–'} target, ${f ? f.spikes.length : '–'} fit)`;
+    return { label: `${label(k)}${stepText}${spikeText}`, target: series(t), fit: series(f), duration: (t ?? f)?.duration };
+  });
+  return { variable, svg: await renderSvg(tracesSpec(panels, { variable, unit: units[variable] })) };
 }
 
 /** The held-out sweeps table (`fit-trace --validate`), or nothing. */
