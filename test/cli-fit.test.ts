@@ -226,3 +226,24 @@ describe('fit-trace checks the data before any simulation', () => {
     expect(silent.stderr).toMatch(/warning: no sweep's voltage crosses the spike threshold -20 mV \(voltage -\d+(\.\d+)? … -4\d(\.\d+)? mV\)/);
   });
 });
+
+describe('simulate --params', () => {
+  it("re-simulates a fit's best parameters on a new stimulus, the model taken from the results file", () => {
+    const out = join(dir, 'for-params.json');
+    expect(neurofit('fit-trace', '--model', 'izhikevich', '--data', data10, '--fit', 'a,d', '--set', 'b=0.2,c=-65', '--max-evals', '30', '--workers', '1', '--out', out).code).toBe(0);
+    const best = JSON.parse(readFileSync(out, 'utf8')).params;
+    const csvOut = join(dir, 'resim.csv');
+    const r = neurofit('simulate', '--params', out, '--step', '12:50:450', '--duration', '500', '--dt', '0.01', '--out', csvOut);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/parameters from .*for-params\.json \(best of the izhikevich fit, loss /);
+    // the same model and parameters through --set give the same trace, bit for bit
+    const explicit = join(dir, 'resim-set.csv');
+    const set = Object.entries(best).map(([k, v]) => `${k}=${v}`).join(',');
+    expect(neurofit('simulate', '--model', 'izhikevich', '--set', set, '--step', '12:50:450', '--duration', '500', '--dt', '0.01', '--out', explicit).code).toBe(0);
+    expect(readFileSync(csvOut, 'utf8')).toBe(readFileSync(explicit, 'utf8'));
+    // --set wins over the file, and says so
+    const over = neurofit('simulate', '--params', out, '--set', 'd=2', '--step', '12:50:450', '--duration', '500', '--out', join(dir, 'resim-d.csv'));
+    expect(over.stderr).toMatch(/--set overrides d/);
+    expect(neurofit('simulate', '--params', join(dir, 'nope.json'), '--out', join(dir, 'x.csv')).stderr).toMatch(/cannot read --params: no such results file/);
+  });
+});

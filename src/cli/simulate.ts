@@ -7,11 +7,13 @@ import { step, sum, type Input } from '../sim/inputs.ts';
 import { METHODS, type Method } from '../model/types.ts';
 import { collect, loadModel, parseAssignments, parseNumber } from './args.ts';
 import { UsageError } from './errors.ts';
+import { readResultsFile, type ResultsFile } from '../fit/results-file.ts';
 import { drawSpikes, resetsAtSpike } from '../io/draw-spikes.ts';
 import { example } from './help.ts';
 
 interface SimulateOptions {
-  model: string;
+  model?: string;
+  params?: string;
   set: string[];
   step: string[];
   duration?: string;
@@ -28,7 +30,8 @@ interface SimulateOptions {
 export function simulateCommand(): Command {
   return new Command('simulate')
     .description('simulate one neuron and write its trace as CSV (t,I,<recorded variables>)')
-    .requiredOption('--model <name>', 'built-in model name, or a .ts module exporting a model')
+    .option('--model <name>', "built-in model name, or a .ts module exporting a model (default with --params: the fit's model)")
+    .option('--params <results.json>', "the best parameters of a fit (its results file), e.g. to re-simulate it on a new stimulus; --set overrides single values")
     .option('--set <p=value>', 'set a parameter (repeatable, or comma-separated)', collect, [])
     .option('--step <amp:start:stop>', 'current step on I, amplitude and times in ms (repeatable; steps add up)', collect, [])
     .option('--duration <ms>', 'simulated time (default: end of the last step + its start, or 100 ms)')
@@ -41,13 +44,21 @@ export function simulateCommand(): Command {
     .option('--spike-peak <mV|none>', "models that reset at a spike (lif, adex, izhikevich) never show it in the sampled voltage: draw each spike to this value in the CSV, so the trace can be fitted as a recording ('none': leave the trace as simulated)", '30')
     .addHelpText('after', example('neurofit simulate --model izhikevich --step 10:100:900 --duration 1000 --out trace.csv'))
     .action(async (opts: SimulateOptions) => {
-      const model = await loadModel(opts.model);
+      const fitted = opts.params ? fittedParameters(opts.params) : undefined;
+      const modelName = opts.model ?? fitted?.model;
+      if (!modelName) throw new UsageError('--model: name the model (a built-in name or a .ts module), or give --params with a fit of a built-in model');
+      const model = await loadModel(modelName);
       const dt = parseNumber(opts.dt, '--dt');
       if (dt <= 0) throw new UsageError(`--dt must be > 0 ms, got ${dt}`);
       if (opts.method !== undefined && !(METHODS as string[]).includes(opts.method)) {
         throw new UsageError(`--method: unknown method '${opts.method}' (use ${METHODS.join(', ')})`);
       }
-      const params = parseAssignments(opts.set);
+      const given = parseAssignments(opts.set);
+      const params = { ...fittedParameterValues(fitted, model.parameterNames), ...given };
+      if (fitted) {
+        const overridden = Object.keys(given).filter((p) => p in fitted.params);
+        process.stderr.write(`parameters from ${opts.params} (best of the ${fitted.model} fit, loss ${fitted.loss})` + (overridden.length ? `; --set overrides ${overridden.join(', ')}` : '') + '\n');
+      }
       for (const p of Object.keys(params)) {
         if (!model.parameterNames.includes(p)) {
           throw new UsageError(`--set: '${p}' is not a parameter of ${model.name} (parameters: ${model.parameterNames.join(', ')})`);
@@ -69,6 +80,9 @@ export function simulateCommand(): Command {
 
       const pop = new Population(model, 1, { dt, method: opts.method as Method | undefined, seed: opts.seed });
       pop.set(params);
+      // a fit may have fitted initial values (a state variable in variablesBounds)
+      const initial = fitted ? Object.fromEntries(Object.entries(fitted.params).filter(([p]) => model.stateVariables.includes(p))) : {};
+      if (Object.keys(initial).length > 0) pop.setInitial(initial);
       pop.reset();
       if (steps.length > 0) {
         const base = params.I ?? model.parameters.I ?? 0;
@@ -103,6 +117,24 @@ export function simulateCommand(): Command {
       }
       process.stderr.write(`${model.name}: ${duration} ms at dt ${dt} ms, ${chunk.rows} rows -> ${opts.out}` + (model.spec.spike ? `, ${spikes.length} spikes` : '') + (drawn && record.includes(voltage) ? ` (drawn to ${peak} mV in ${voltage})` : '') + '\n');
     });
+}
+
+/** The best parameters of a results file, with the fit's model name. */
+function fittedParameters(path: string): { model: string; params: Record<string, number>; loss: string } {
+  let file: ResultsFile;
+  try {
+    file = readResultsFile(path, 'read --params');
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (!file.params) throw new UsageError(`--params: ${path} holds no successful evaluation yet (status ${file.status})`);
+  return { model: file.model, params: file.params, loss: file.loss === null ? 'none' : String(Number(file.loss.toPrecision(4))) };
+}
+
+/** The fitted values that are parameters of `model` (a fit's file also holds helper entries and initial values). */
+function fittedParameterValues(fitted: { params: Record<string, number> } | undefined, names: readonly string[]): Record<string, number> {
+  if (!fitted) return {};
+  return Object.fromEntries(Object.entries(fitted.params).filter(([p]) => names.includes(p)));
 }
 
 function parseStep(text: string): { amplitude: number; start: number; stop: number } {
