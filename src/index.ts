@@ -44,3 +44,4 @@ export { levenbergMarquardt, type LmOptions, type LmResult } from './gradient/lm
 export { printEvery, saveLoss, saveParameters, stopAtLoss, stopOnPlateau, combine, type Callback, type FitState } from './gradient/callbacks.ts';
 export { sensitivityKey } from './sim/population.ts';
 export * from './features/index.ts';
+export { historyCsv, writeHistoryCsv } from './fit/history-csv.ts';

@@ -247,3 +247,27 @@ describe('simulate --params', () => {
     expect(neurofit('simulate', '--params', join(dir, 'nope.json'), '--out', join(dir, 'x.csv')).stderr).toMatch(/cannot read --params: no such results file/);
   });
 });
+
+describe('--history-csv', () => {
+  it('writes every evaluation as CSV, from fit-trace and from report', () => {
+    const out = join(dir, 'hist.json');
+    const csvPath = join(dir, 'hist.csv');
+    const r = neurofit('fit-trace', '--model', 'izhikevich', '--data', data10, '--fit', 'a,d', '--set', 'b=0.2,c=-65', '--max-evals', '24', '--workers', '1', '--out', out, '--history-csv', csvPath);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/history: .*hist\.csv/);
+    const history = JSON.parse(readFileSync(out, 'utf8')).history as { loss: number; params: Record<string, number> }[];
+    const lines = readFileSync(csvPath, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('evaluation,loss,lossSd,a,d,b,c'); // fitted first, then the held values
+    expect(lines.length).toBe(history.length + 1);
+    lines.slice(1).forEach((line, k) => {
+      const [n, loss, , a, d] = line.split(',').map(Number);
+      expect(n).toBe(k + 1);
+      expect(loss).toBe(history[k]!.loss);
+      expect(a).toBe(history[k]!.params.a);
+      expect(d).toBe(history[k]!.params.d);
+    });
+    const again = join(dir, 'hist-report.csv');
+    expect(neurofit('report', out, '--history-csv', again).code).toBe(0);
+    expect(readFileSync(again, 'utf8')).toBe(readFileSync(csvPath, 'utf8'));
+  });
+});

@@ -15,6 +15,7 @@ import { collect, loadModel, parseAssignments, parseNumber } from './args.ts';
 import { isModelModule } from '../models/load.ts';
 import { importModule } from '../parallel/import-module.ts';
 import { UsageError } from './errors.ts';
+import { writeHistoryCsv } from '../fit/history-csv.ts';
 import { example } from './help.ts';
 import { progressBar } from './progress.ts';
 
@@ -32,6 +33,7 @@ interface CommonOptions {
   lr?: string;
   starts?: string;
   report?: boolean;
+  historyCsv?: string;
 }
 
 /** '3000 for auto and cmaes': the methods with evaluation defaults of their own, grouped by value. */
@@ -63,7 +65,8 @@ function addCommon(cmd: Command, defaultEvals: number): Command {
     .option('--batch-size <n>', 'parameter sets simulated together per round')
     .option('--resume', 'continue from the results file given by --out')
     .option('--json', 'print the result as JSON on stdout')
-    .option('--report', 'also write an HTML report beside the results file (results.html)');
+    .option('--report', 'also write an HTML report beside the results file (results.html)')
+    .option('--history-csv <file.csv>', 'also write every evaluation as CSV (evaluation, loss, lossSd, parameters)');
 }
 
 /** An integer option >= 1, or undefined when not given. */
@@ -120,6 +123,7 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, out: str
   const seconds = (performance.now() - started) / 1000;
   const extra = afterFit ? await afterFit(result) : {};
   if (Object.keys(extra).length > 0) writeResultsFile(out, { ...readResultsFile(out), ...extra });
+  if (common.historyCsv) writeHistoryCsv(common.historyCsv, result.history, opt.variables.fitted.map((f) => f.name));
   let reportPath: string | undefined;
   if (common.report) {
     const { writeReport } = await import('../report/report.ts');
@@ -143,6 +147,7 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, out: str
     }
   }
   process.stdout.write(`results: ${out}\n`);
+  if (common.historyCsv) process.stdout.write(`history: ${common.historyCsv}\n`);
   if (reportPath) process.stdout.write(`report: ${reportPath}\n`);
 }
 

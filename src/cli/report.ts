@@ -15,8 +15,9 @@ export function reportCommand(): Command {
     .argument('<results.json>', 'results file written by a fit (--out)')
     .option('--out <report.html>', 'HTML file to write (default: the results path with .html)')
     .option('--title <text>', 'page title (default: "<model> fit")')
+    .option('--history-csv <file.csv>', "also export the fit's evaluations as CSV (evaluation, loss, lossSd, parameters)")
     .addHelpText('after', example('neurofit report fit.json', 'fit.json from neurofit fit-trace --help'))
-    .action(async (resultsPath: string, opts: { out?: string; title?: string }) => {
+    .action(async (resultsPath: string, opts: { out?: string; title?: string; historyCsv?: string }) => {
       // the report (and vega with it) is loaded only when the command runs
       const { builtinUnits, loadResults, renderReport, writeHtml } = await import('../report/report.ts');
       let results;
@@ -33,5 +34,10 @@ export function reportCommand(): Command {
         throw new UsageError(`cannot write ${out}: ${(err as Error).message}`);
       }
       process.stdout.write(`report: ${out}\n`);
+      if (opts.historyCsv) {
+        const { writeHistoryCsv } = await import('../fit/history-csv.ts');
+        writeHistoryCsv(opts.historyCsv, results.history, results.fitted.map((f) => f.name));
+        process.stdout.write(`history: ${opts.historyCsv}\n`);
+      }
     });
 }
