@@ -207,6 +207,25 @@ describe('fit-trace checks the data before any simulation', () => {
     expect(r.stderr).toMatch(/warning: no sweep's voltage crosses the spike threshold -20 mV/);
   });
 
+  it('--current-unit converts the current to the model\'s unit (AdEx in pA fed nA data), or says why it cannot', () => {
+    const pa = join(dir, 'adex-pa.csv');
+    expect(neurofit('simulate', '--model', 'adex', '--step', '500:20:220', '--duration', '250', '--dt', '0.05', '--out', pa).code).toBe(0);
+    const na = csv('adex-na.csv', readFileSync(pa, 'utf8').split('\n').map((l, k) => {
+      if (k === 0 || l === '') return l;
+      const [t, I, v] = l.split(',');
+      return `${t},${Number(I) / 1000},${v}`;
+    }).join('\n'));
+    const out = join(dir, 'adex-na.json');
+    const r = neurofit('fit-trace', '--model', 'adex', '--data', na, '--current-unit', 'nA', '--fit', 'a', '--max-evals', '4', '--method', 'random', '--workers', '1', '--dt', '0.05', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/the current is converted from nA to pA \(×1000\)/);
+    const I = JSON.parse(readFileSync(out, 'utf8')).targetRecordings.chunks[0].traces.I as number[];
+    expect(Math.max(...I)).toBeCloseTo(500, 9);
+    const fail = (...extra: string[]) => neurofit('fit-trace', '--model', 'adex', '--data', na, '--fit', 'a', '--max-evals', '4', '--out', out, ...extra);
+    expect(fail('--current-unit', 'uA/cm2').stderr).toMatch(/--current-unit: cannot convert uA\/cm2 to adex's pA/);
+    expect(fail('--current-unit', 'nA', '--current-scale', '1000').stderr).toMatch(/give --current-unit or --current-scale, not both/);
+  });
+
   it("simulate draws the spikes of reset models, so its AdEx output is fitted as a spiking recording; with --spike-peak none it warns", () => {
     const drawn = join(dir, 'adex.csv');
     const bare = join(dir, 'adex-bare.csv');

@@ -7,6 +7,7 @@ import { readResultsFile, writeResultsFile } from '../fit/results-file.ts';
 import { validateOnSweeps, type Validation } from '../fit/validate.ts';
 import { TRACE_LOSSES, traceFitOptions, type TraceLoss } from '../fit/trace-fit.ts';
 import { readRecording } from '../io/recording.ts';
+import { currentFactor } from '../io/check.ts';
 import { samplers } from '../search/registry.ts';
 import { GRADIENT_METHODS } from '../gradient/driver.ts';
 import { parseMethod, type FitMethod } from '../fit/method.ts';
@@ -194,6 +195,7 @@ interface FitTraceOptions extends CommonOptions {
   timeUnit: string;
   voltageUnit: string;
   currentScale: string;
+  currentUnit?: string;
 }
 
 /** `neurofit fit-trace`: fit a model to recorded current-clamp sweeps (CSV: t, I, v). */
@@ -219,6 +221,7 @@ export function fitTraceCommand(): Command {
       .option('--time-unit <ms|s>', 'unit of the time column', 'ms')
       .option('--voltage-unit <mV|V>', 'unit of the voltage column', 'mV')
       .option('--current-scale <k>', "factor from the file's current unit to the model's", '1')
+      .option('--current-unit <unit>', "unit of the file's current (fA, pA, nA, uA): converted to the model's current unit")
       .requiredOption('--out <file.json>', 'results file')
       .addHelpText('after', example('neurofit fit-trace --model izhikevich --data trace.csv --fit a,b,d --max-evals 200 --out fit.json', 'trace.csv from neurofit simulate --help')),
     FIT_DEFAULTS.commandMaxEvals['fit-trace'],
@@ -227,6 +230,16 @@ export function fitTraceCommand(): Command {
     if (!(opts.loss in TRACE_LOSSES)) throw new UsageError(`--loss: unknown loss '${opts.loss}' (choose from ${Object.keys(TRACE_LOSSES).join(', ')})`);
     if (opts.timeUnit !== 'ms' && opts.timeUnit !== 's') throw new UsageError(`--time-unit must be ms or s, got '${opts.timeUnit}'`);
     if (opts.voltageUnit !== 'mV' && opts.voltageUnit !== 'V') throw new UsageError(`--voltage-unit must be mV or V, got '${opts.voltageUnit}'`);
+    let currentScale = parseNumber(opts.currentScale, '--current-scale');
+    if (opts.currentUnit !== undefined) {
+      const modelUnit = model.spec.units['I'];
+      if (!modelUnit) throw new UsageError(`--current-unit: model ${model.name} declares no unit for I; scale the current with --current-scale`);
+      const factor = currentFactor(opts.currentUnit, modelUnit);
+      if (factor === undefined) throw new UsageError(`--current-unit: cannot convert ${opts.currentUnit} to ${model.name}'s ${modelUnit} (plain current units: fA, pA, nA, uA, mA, A); scale it with --current-scale`);
+      if (opts.currentScale !== '1') throw new UsageError('give --current-unit or --current-scale, not both');
+      currentScale = factor;
+      if (factor !== 1) process.stderr.write(`neurofit: the current is converted from ${opts.currentUnit} to ${modelUnit} (×${factor})\n`);
+    }
     const column = (c: string) => (/^\d+$/.test(c) ? Number(c) : c);
     const load = (files: string[]) => files.flatMap((f) => {
       try {
@@ -236,7 +249,7 @@ export function fitTraceCommand(): Command {
           I: opts.iCol === undefined ? undefined : opts.iCol === 'none' ? null : opts.iCol.split(',').map(column),
           timeUnit: opts.timeUnit as 'ms',
           voltageUnit: opts.voltageUnit as 'mV',
-          currentScale: parseNumber(opts.currentScale, '--current-scale'),
+          currentScale,
         });
       } catch (err) {
         throw new UsageError((err as Error).message);

@@ -57,7 +57,7 @@ export function checkSweeps(sweeps: readonly Sweep[], o: CheckOptions): Recordin
     });
   }
   if (o.modelCurrentUnit && o.dataCurrentUnit && normalise(o.modelCurrentUnit) !== normalise(o.dataCurrentUnit)) {
-    const factor = CURRENT_FACTORS[normalise(o.dataCurrentUnit)] && CURRENT_FACTORS[normalise(o.modelCurrentUnit)] ? CURRENT_FACTORS[normalise(o.dataCurrentUnit)]! / CURRENT_FACTORS[normalise(o.modelCurrentUnit)]! : undefined;
+    const factor = currentFactor(o.dataCurrentUnit, o.modelCurrentUnit);
     warnings.push({
       kind: 'current-unit',
       message:
@@ -66,6 +66,21 @@ export function checkSweeps(sweeps: readonly Sweep[], o: CheckOptions): Recordin
     });
   }
   return warnings;
+}
+
+/**
+ * The factor that takes a current from one unit to another (`nA` → `pA`: 1000), or
+ * undefined when either is not a plain current unit (a density such as `uA/cm2` needs the
+ * membrane area).
+ *
+ * ```ts
+ * currentFactor('nA', 'pA'); // 1000
+ * ```
+ */
+export function currentFactor(from: string, to: string): number | undefined {
+  const a = CURRENT_FACTORS[normalise(from)];
+  const b = CURRENT_FACTORS[normalise(to)];
+  return a !== undefined && b !== undefined ? Number((a / b).toPrecision(12)) : undefined;
 }
 
 /** Amperes per unit, for the units a current-clamp file or model uses. */
