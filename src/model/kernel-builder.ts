@@ -61,8 +61,11 @@ export class KernelBuilder {
   private readonly prelude: Emitter;
   /** The step body, with its table of shared subexpressions. */
   private readonly em: Emitter;
+  /** JavaScript for each model symbol at the point of the step being written. */
   private env = new Map<string, string>();
+  /** Tangents (one expression per θ) of the symbols in `env` that depend on θ. */
   private tan = new Map<string, string[]>();
+  private built?: string;
   private readonly theta: string[];
   /** Parameters, random draws and dt: in scope everywhere in the step. */
   private readonly baseEnv = new Map<string, string>();
@@ -102,6 +105,11 @@ export class KernelBuilder {
 
   /** The kernel's source, the body of `function (io)`. */
   source(): string {
+    // the emitters only append: a second walk would write the step twice
+    return (this.built ??= this.build());
+  }
+
+  private build(): string {
     const first = this.startOfStep();
     const spikeStart = this.spikeAtStart();
     if (this.config.record.length > 0) this.recording();
