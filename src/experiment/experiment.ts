@@ -2,7 +2,14 @@ import { Monitor } from '../sim/monitor.ts';
 import type { Population } from '../sim/population.ts';
 import { mergeChunks, Results } from './results.ts';
 
-/** The monitors of an experiment's population. */
+/**
+ * The monitors of an experiment's population.
+ *
+ * ```ts
+ * // inside an Experiment's run(pop):
+ * const gate = this.monitors.add(['n'], { period: 1 }); // also record n, every ms
+ * ```
+ */
 export class Monitors {
   readonly list: Monitor[] = [];
 
@@ -56,6 +63,13 @@ export interface ExperimentOptions {
  * inputs and parameters, calls `this.simulate(ms)` and `this.reset()`, records with
  * `this.monitors` and returns `this.results()`. The same `run()` serves a single
  * neuron or a whole batch of parameter sets.
+ *
+ * ```ts
+ * class Pulse extends Experiment {
+ *   run(pop: Population) { pop.input('I', step({ amplitude: 10, start: 10, stop: 110 })); this.simulate(150); return this.results(); }
+ * }
+ * const results = await new Pulse({ record: ['v', 'spike'] }).execute(new Population(izhikevich));
+ * ```
  */
 export abstract class Experiment {
   /** Anything the protocol wants to hand to the loss (stimulus amplitudes, windows, ...). */

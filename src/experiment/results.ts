@@ -11,6 +11,12 @@ export interface BatchRecording {
  * What an experiment returns: recordings per chunk (a chunk ends at each reset),
  * spike times and the experiment's own `data`. A `Results` is the view of one
  * neuron of the batch that ran; `forNeuron(i)` gives the view of another.
+ *
+ * ```ts
+ * results.trace('v');      // membrane potential in chunk 0
+ * results.spikes(1);       // spike times (ms) in chunk 1
+ * results.forNeuron(2).spikes(); // the same for neuron 2 of the batch
+ * ```
  */
 export class Results {
   constructor(

@@ -18,7 +18,14 @@ export interface StepProtocol {
   param?: string;
 }
 
-/** One current step, one chunk. Records the membrane potential and spikes unless told otherwise. */
+/**
+ * One current step, one chunk. Records the membrane potential and spikes unless told otherwise.
+ *
+ * ```ts
+ * const r = await new CurrentStep({ amplitude: 10, start: 50, stop: 550 }).execute(new Population(izhikevich));
+ * r.trace('v'); r.spikes(); // voltage and spike times (ms)
+ * ```
+ */
 export class CurrentStep extends Experiment {
   constructor(
     readonly protocol: StepProtocol,

@@ -14,7 +14,14 @@ export interface FICurveProtocol {
   param?: string;
 }
 
-/** The f–I curve: one current step per amplitude, each from rest (a reset between them starts a new chunk). */
+/**
+ * The f–I curve: one current step per amplitude, each from rest (a reset between them starts a new chunk).
+ *
+ * ```ts
+ * const r = await new FICurve({ amplitudes: [0, 5, 10, 20], start: 50, stop: 550 }).execute(new Population(izhikevich));
+ * r.spikes(3).length; // spike count at the largest amplitude
+ * ```
+ */
 export class FICurve extends Experiment {
   constructor(
     readonly protocol: FICurveProtocol,

@@ -14,7 +14,14 @@ export interface RampProtocol {
   param?: string;
 }
 
-/** A linear current ramp: where the first spike falls tells the rheobase. */
+/**
+ * A linear current ramp: where the first spike falls tells the rheobase.
+ *
+ * ```ts
+ * const r = await new CurrentRamp({ from: 0, to: 20, start: 0, stop: 1000 }).execute(new Population(izhikevich));
+ * r.spikes()[0]; // first spike time (ms): the rheobase is the ramp's value then
+ * ```
+ */
 export class CurrentRamp extends Experiment {
   constructor(
     readonly protocol: RampProtocol,

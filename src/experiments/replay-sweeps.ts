@@ -12,6 +12,11 @@ export interface ReplayedSweep {
 /**
  * Replays recorded command currents, one sweep per chunk, each from rest, and records
  * the membrane potential (the model's first state variable) at the data's sample times.
+ *
+ * ```ts
+ * const sweeps = readRecording('cell.csv');
+ * const r = await new ReplaySweeps(sweeps).execute(new Population(lif)); // r.trace('v', k) beside sweeps[k].v
+ * ```
  */
 export class ReplaySweeps extends Experiment {
   constructor(

@@ -22,6 +22,12 @@ function checkNames(names: readonly string[]): void {
  * Scalar features give a number, per-spike (or per-burst) features an array; a feature eFEL
  * cannot compute (e.g. spike features without spikes) is null.
  * @throws Error for an unknown feature name or an invalid trace.
+ *
+ * ```ts
+ * const f = computeFeatures({ t: sweep.t, v: sweep.v, stimStart: 50, stimEnd: 550 }, ['Spikecount', 'mean_frequency']);
+ * f.Spikecount;     // a number
+ * f.mean_frequency; // Hz
+ * ```
  */
 export function computeFeatures(input: FeatureInput, names: readonly string[] = FEATURE_NAMES): Record<string, FeatureValue> {
   if (!Array.isArray(names)) throw new Error('features: names must be an array of feature names');

@@ -1,15 +1,20 @@
+/** A trace on a regular grid, as {@link interpolateTrace} returns it. */
+export interface InterpolatedTrace {
+  t: Float64Array;
+  v: Float64Array;
+}
+
 /**
  * Linear interpolation of a trace onto a regular grid, reproducing eFEL's grid exactly
  * (eFEL's Utils.cpp LinearInterpolation): the grid starts at t[0] and is built by repeated
  * addition of the step (so its floating-point values, e.g. 0.30000000000000004, are the
  * same as eFEL's); it has ceil((t_end - t_0) / step) points, plus one more if the last
  * of them is still before t_end. Points past the last sample take the last sample's value.
+ *
+ * ```ts
+ * interpolateTrace([0, 1, 2], [0, 10, 20], 0.5).v; // Float64Array [0, 5, 10, 15, 20]
+ * ```
  */
-export interface InterpolatedTrace {
-  t: Float64Array;
-  v: Float64Array;
-}
-
 export function interpolateTrace(t: ArrayLike<number>, v: ArrayLike<number>, step: number): InterpolatedTrace {
   const n = t.length;
   const start = t[0]!;

@@ -40,5 +40,11 @@ function buildTable(defs: readonly FeatureDef[]): ReadonlyMap<string, FeatureDef
 /** Definitions by name. */
 export const FEATURE_TABLE: ReadonlyMap<string, FeatureDef> = buildTable(ALL);
 
-/** Names of the supported features (eFEL's names), sorted. */
+/**
+ * Names of the supported features (eFEL's names), sorted.
+ *
+ * ```ts
+ * FEATURE_NAMES.includes('Spikecount'); // true
+ * ```
+ */
 export const FEATURE_NAMES: readonly string[] = Object.freeze([...FEATURE_TABLE.keys()].sort());

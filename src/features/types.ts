@@ -50,7 +50,13 @@ export interface FeatureSettings {
   decayEndAfterStim: number;
 }
 
-/** eFEL's default settings (efel/settings.py). */
+/**
+ * eFEL's default settings (efel/settings.py).
+ *
+ * ```ts
+ * DEFAULT_SETTINGS.threshold; // -20 (mV)
+ * ```
+ */
 export const DEFAULT_SETTINGS: Readonly<FeatureSettings> = Object.freeze({
   threshold: -20,
   derivativeThreshold: 10,

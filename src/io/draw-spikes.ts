@@ -18,7 +18,14 @@ export function drawSpikes(v: ArrayLike<number>, spikes: ArrayLike<number>, samp
   return out;
 }
 
-/** True for models whose spike ends in a reset, whose sampled voltage therefore never shows it. */
+/**
+ * True for models whose spike ends in a reset, whose sampled voltage therefore never shows it.
+ *
+ * ```ts
+ * resetsAtSpike(lif);           // true: its spikes need drawSpikes
+ * resetsAtSpike(hodgkinHuxley); // false
+ * ```
+ */
 export function resetsAtSpike(model: { spec: { spike?: unknown; reset: readonly unknown[] } }): boolean {
   return model.spec.spike !== undefined && model.spec.reset.length > 0;
 }

@@ -37,6 +37,10 @@ export interface RecordingOptions {
  * without a header row (`#` starts a comment). Every problem names the file and what is
  * wrong: an empty file, a missing column, a value that is not a finite number (with its
  * line), time that does not increase or is not evenly spaced.
+ *
+ * ```ts
+ * const [first] = readRecording('cell.csv', { voltageUnit: 'V' }); // columns t, I, v; v read in volts, kept in mV
+ * ```
  */
 export function readRecording(path: string, o: RecordingOptions = {}): Sweep[] {
   let text: string;
@@ -133,6 +137,10 @@ function checkTimes(path: string, t: Float64Array, lineNumbers: number[]): numbe
 /**
  * The sweep on another sampling grid from its first time point: voltage interpolated
  * linearly, current sample-and-hold (a command step stays a step).
+ *
+ * ```ts
+ * const coarse = resampleSweep(sweep, 0.1); // sampled every 0.1 ms
+ * ```
  */
 export function resampleSweep(sweep: Sweep, sampleDt: number): Sweep {
   if (!(sampleDt > 0)) throw new Error(`resample: interval must be > 0 ms, got ${sampleDt}`);
@@ -153,7 +161,13 @@ export function resampleSweep(sweep: Sweep, sampleDt: number): Sweep {
   return { ...sweep, t, v, I, sampleDt };
 }
 
-/** Writes a sweep as CSV with columns t, I, v. */
+/**
+ * Writes a sweep as CSV with columns t, I, v.
+ *
+ * ```ts
+ * writeSweepCsv('sweep0.csv', sweep); // t,I,v rows, v to 4 decimals
+ * ```
+ */
 export function writeSweepCsv(path: string, sweep: Sweep, digits = 4): void {
   const rows = ['t,I,v'];
   for (let r = 0; r < sweep.t.length; r++) {

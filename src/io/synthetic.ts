@@ -29,7 +29,14 @@ export interface SyntheticSweepOptions {
   seed?: number;
 }
 
-/** Current-clamp sweeps simulated from a model with known parameters: data for recovery tests. */
+/**
+ * Current-clamp sweeps simulated from a model with known parameters: data for recovery tests.
+ *
+ * ```ts
+ * const sweeps = syntheticSweeps(lif, { amplitudes: [2, 3], start: 50, stop: 550, duration: 600, dt: 0.05, sampleDt: 0.1, params: { tau_m: 15 }, peak: 30 });
+ * sweeps[0]!.spikes; // the true spike times (ms)
+ * ```
+ */
 export function syntheticSweeps(model: NeuronModel, o: SyntheticSweepOptions): Sweep[] {
   const variable = model.stateVariables[0]!;
   const rng = neuronStreams(`synthetic:${o.seed ?? 0}`, 1)[0]!;

@@ -17,6 +17,11 @@ export interface FeatureLossOptions {
  * z-score |value - mean| / sd over its elements, capped at `maxScore`; a feature the
  * model does not produce (null, empty list, NaN) scores `maxScore`. The loss is the sum.
  * A target given as a plain number gets an SD of 10 % of its magnitude (at least 1e-3).
+ *
+ * ```ts
+ * const values = computeFeatures({ t: sweep.t, v: sweep.v, stimStart: 50, stimEnd: 550 }, ['Spikecount', 'mean_frequency']);
+ * featureLoss(values, { Spikecount: 10, mean_frequency: { mean: 20, sd: 2 } }); // sum of the two z-scores
+ * ```
  */
 export function featureLoss(
   values: Record<string, FeatureValue | undefined>,

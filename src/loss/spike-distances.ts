@@ -4,6 +4,10 @@ import { coincidenceFactor } from './spikes.ts';
  * Intrinsic reliability R of repeated recordings (Jolivet et al. 2008): the mean
  * coincidence factor over all pairs of trials. A model cannot be expected to predict a
  * neuron better than the neuron predicts itself.
+ *
+ * ```ts
+ * intrinsicReliability([[10, 50, 90], [10, 50, 90], [11, 51, 91]], 100); // 1: all trials coincide within 2 ms
+ * ```
  */
 export function intrinsicReliability(trials: ArrayLike<number>[], duration: number, delta = 2): number {
   if (trials.length < 2) throw new Error('intrinsicReliability: needs at least two trials');
@@ -19,7 +23,13 @@ export function intrinsicReliability(trials: ArrayLike<number>[], duration: numb
   return sum / pairs;
 }
 
-/** Γ of a model against repeated trials, normalised by the trials' intrinsic reliability: 1 means "as good as the neuron itself". */
+/**
+ * Γ of a model against repeated trials, normalised by the trials' intrinsic reliability: 1 means "as good as the neuron itself".
+ *
+ * ```ts
+ * normalizedCoincidenceFactor([10, 50, 90], [[10, 50, 90], [11, 51, 91]], 100); // 1
+ * ```
+ */
 export function normalizedCoincidenceFactor(model: ArrayLike<number>, trials: ArrayLike<number>[], duration: number, delta = 2): number {
   const mean = trials.reduce((s, trial) => s + coincidenceFactor(model, trial, duration, delta), 0) / trials.length;
   return mean / intrinsicReliability(trials, duration, delta);
@@ -90,6 +100,11 @@ function kernelSum(x: Float64Array, y: Float64Array, tau: number): number {
 /**
  * Victor–Purpura (1996) distance: the cheapest way to turn one train into the other,
  * where adding or deleting a spike costs 1 and moving one by Δt costs q·|Δt| (q in 1/ms).
+ *
+ * ```ts
+ * victorPurpuraDistance([10], [15], 0.1); // 0.5: move the spike by 5 ms
+ * victorPurpuraDistance([10], [40], 0.1); // 2: delete one, add one
+ * ```
  */
 export function victorPurpuraDistance(a: ArrayLike<number>, b: ArrayLike<number>, q = 0.1): number {
   if (!(q >= 0)) throw new Error(`victorPurpuraDistance: q must be >= 0, got ${q}`);
@@ -113,6 +128,11 @@ export function victorPurpuraDistance(a: ArrayLike<number>, b: ArrayLike<number>
  * larger), where ISI_x(t) is the interval of train x that contains t. The window edges
  * count as spikes, so intervals before the first and after the last spike are defined.
  * 0 for identical trains, towards 1 for very different rates.
+ *
+ * ```ts
+ * isiDistanceKreuz([20, 40, 60, 80], [20, 40, 60, 80], 0, 100); // 0
+ * isiDistanceKreuz([50], [20, 40, 60, 80], 0, 100);             // 0.6
+ * ```
  */
 export function isiDistanceKreuz(a: ArrayLike<number>, b: ArrayLike<number>, start: number, end: number): number {
   if (!(end > start)) throw new Error(`isiDistanceKreuz: end (${end}) must be after start (${start})`);

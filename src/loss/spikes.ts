@@ -1,6 +1,10 @@
 /**
  * Spike times (ms) of a sampled voltage trace: upward crossings of `threshold`,
  * interpolated linearly between samples. eFEL's default threshold is -20 mV.
+ *
+ * ```ts
+ * detectSpikes([0, 1, 2, 3], [-60, 0, -60, -60]); // Float64Array [0.666…]
+ * ```
  */
 export function detectSpikes(times: ArrayLike<number>, v: ArrayLike<number>, threshold = -20): Float64Array {
   if (times.length !== v.length) throw new Error(`detectSpikes: ${times.length} times but ${v.length} voltages`);
@@ -18,6 +22,11 @@ export function detectSpikes(times: ArrayLike<number>, v: ArrayLike<number>, thr
  * trains, about 0 for a model that fires at the right rate but at chance times.
  * A data spike coincides if a model spike lies within ±`delta` ms (each model spike
  * counts once). `duration` (ms) sets the model's rate for the chance level.
+ *
+ * ```ts
+ * coincidenceFactor([10, 50, 90], [10, 50, 90], 100); // 1
+ * coincidenceFactor([30, 70], [10, 50, 90], 100);     // -0.10: none within 2 ms, below chance
+ * ```
  */
 export function coincidenceFactor(model: ArrayLike<number>, data: ArrayLike<number>, duration: number, delta = 2): number {
   if (!(duration > 0)) throw new Error(`coincidenceFactor: duration must be > 0 ms, got ${duration}`);
@@ -47,6 +56,10 @@ export function coincidenceFactor(model: ArrayLike<number>, data: ArrayLike<numb
  * contributes ((t_model - t_data) / tau)^2, at most 1; each unpaired spike contributes 1.
  * The cap keeps the distance monotone: dropping a badly timed spike never pays.
  * Normalised by the number of data spikes (at least 1).
+ *
+ * ```ts
+ * spikeTimeDistance([12, 50], [10, 50]); // 0.02 = (2/10)^2 / 2
+ * ```
  */
 export function spikeTimeDistance(model: ArrayLike<number>, data: ArrayLike<number>, tau = 10): number {
   const paired = Math.min(model.length, data.length);
@@ -55,7 +68,13 @@ export function spikeTimeDistance(model: ArrayLike<number>, data: ArrayLike<numb
   return sum / Math.max(1, data.length);
 }
 
-/** Relative spike-count error (n_model - n_data)^2 / max(1, n_data). */
+/**
+ * Relative spike-count error (n_model - n_data)^2 / max(1, n_data).
+ *
+ * ```ts
+ * spikeCountError([10, 20, 30], [10, 20]); // 0.5
+ * ```
+ */
 export function spikeCountError(model: ArrayLike<number>, data: ArrayLike<number>): number {
   return (model.length - data.length) ** 2 / Math.max(1, data.length);
 }
@@ -66,6 +85,11 @@ export function spikeCountError(model: ArrayLike<number>, data: ArrayLike<number
  * lacks (or has in excess) costs `cap`. Averaged over the data's intervals. Unlike spike
  * times, an error in one interval does not carry into the later ones, so the basin
  * around the right firing pattern stays wide.
+ *
+ * ```ts
+ * isiDistance([0, 10, 20], [0, 10, 20]); // 0
+ * isiDistance([0, 10], [0, 10, 20]);     // 12.5: one of two intervals missing
+ * ```
  */
 export function isiDistance(model: ArrayLike<number>, data: ArrayLike<number>, scale = 0.1, cap = 25): number {
   const nData = Math.max(0, data.length - 1);
@@ -82,6 +106,11 @@ export function isiDistance(model: ArrayLike<number>, data: ArrayLike<number>, s
 /**
  * First-spike latency error ((t_model - t_data) / scale)^2, at most `cap`; `cap` when
  * only one of the trains has spikes, 0 when neither has.
+ *
+ * ```ts
+ * latencyDistance([15], [10]); // 1 = (5/5)^2
+ * latencyDistance([], [10]);   // 25
+ * ```
  */
 export function latencyDistance(model: ArrayLike<number>, data: ArrayLike<number>, scale = 5, cap = 25): number {
   if (model.length === 0 && data.length === 0) return 0;

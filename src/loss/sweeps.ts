@@ -47,6 +47,13 @@ export interface SweepLossOptions {
  * capped and charges a missing spike or interval the cap, so silence never pays.
  *
  * Model and data voltages must be sampled at the same times.
+ *
+ * ```ts
+ * const loss = sweepLoss(
+ *   { times: sweep.t, v: modelV, spikes: detectSpikes(sweep.t, modelV) },
+ *   { times: sweep.t, v: sweep.v, spikes: detectSpikes(sweep.t, sweep.v) },
+ * );
+ * ```
  */
 export function sweepLoss(model: SweepTrace, data: SweepTrace, o: SweepLossOptions = {}): number {
   // under gradient fitting the model's voltage and spike times carry their sensitivities
@@ -118,7 +125,13 @@ export function sweepLoss(model: SweepTrace, data: SweepTrace, o: SweepLossOptio
   return source.scalar(loss, grad) as number;
 }
 
-/** 1 for each sample outside every spike window [t - before, t + after] of the given trains. */
+/**
+ * 1 for each sample outside every spike window [t - before, t + after] of the given trains.
+ *
+ * ```ts
+ * subthresholdMask([0, 1, 2, 3, 4, 5], [[2]], [1, 1]); // Uint8Array [1, 0, 0, 0, 1, 1]
+ * ```
+ */
 export function subthresholdMask(times: ArrayLike<number>, trains: ArrayLike<number>[], [before, after]: [number, number]): Uint8Array {
   const spikes = trains.flatMap((s) => Array.from(s)).sort((x, y) => x - y);
   const mask = new Uint8Array(times.length);
@@ -132,7 +145,13 @@ export function subthresholdMask(times: ArrayLike<number>, trains: ArrayLike<num
   return mask;
 }
 
-/** RMSE over the samples that lie outside every spike window; undefined if none does. */
+/**
+ * RMSE over the samples that lie outside every spike window; undefined if none does.
+ *
+ * ```ts
+ * const rmseAway = subthresholdRmse(sweep.t, modelV, sweep.v, [modelSpikes, dataSpikes], [2, 10]);
+ * ```
+ */
 export function subthresholdRmse(
   times: ArrayLike<number>,
   a: ArrayLike<number>,

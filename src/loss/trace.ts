@@ -17,6 +17,10 @@ const isTensor = (x: unknown): x is TensorLike => typeof (x as TensorLike)?.sub 
 /**
  * Mean squared error between two equally long traces. With a tfjs tensor for either
  * argument (gradient fitting) the result is a scalar tensor that carries the gradient.
+ *
+ * ```ts
+ * mse([1, 2, 3], [1, 2, 6]); // 3
+ * ```
  */
 export function mse(a: ArrayLike<number>, b: ArrayLike<number>): number;
 export function mse(a: TraceLike, b: TraceLike): number | TensorLike;
@@ -50,7 +54,13 @@ export function mse(a: TraceLike, b: TraceLike): number | TensorLike {
   return sum / la;
 }
 
-/** Root mean squared error between two equally long traces (tensors as for {@link mse}). */
+/**
+ * Root mean squared error between two equally long traces (tensors as for {@link mse}).
+ *
+ * ```ts
+ * rmse([1, 2, 3], [1, 2, 6]); // 1.732…
+ * ```
+ */
 export function rmse(a: ArrayLike<number>, b: ArrayLike<number>): number;
 export function rmse(a: TraceLike, b: TraceLike): number | TensorLike;
 export function rmse(a: TraceLike, b: TraceLike): number | TensorLike {

@@ -5,6 +5,11 @@ import type { Method, ModelSpec, NeuronDefinition } from './types.ts';
 /**
  * A validated neuron model: its definition, the parsed spec, and the generated
  * kernels (compiled on first use, once per configuration).
+ *
+ * ```ts
+ * izhikevich.parameterNames; // ['a', 'b', 'c', 'd', 'I']
+ * const pop = new Population(izhikevich, 10); // 10 neurons run by its kernel
+ * ```
  */
 export class NeuronModel {
   readonly spec: ModelSpec;
@@ -83,6 +88,11 @@ export class NeuronModel {
 /**
  * Defines a neuron model from ANNarchy-style equation strings. Throws a
  * {@link ModelDefinitionError} naming model, line and symbol for anything it cannot use.
+ *
+ * ```ts
+ * const leaky = defineNeuron({ name: 'leaky', parameters: { tau: 10, EL: -65, I: 0 }, equations: 'tau * dv/dt = EL - v + I', spike: 'v >= -50', reset: 'v = -65' });
+ * leaky.stateVariables; // ['v']
+ * ```
  */
 export function defineNeuron(definition: NeuronDefinition): NeuronModel {
   return new NeuronModel(definition);

@@ -2,6 +2,13 @@ import type { MathNode } from './mathjs.ts';
 
 /** Integration schemes. `exponential` integrates each ODE as linear in its own variable over a step (exact for gating variables). */
 export type Method = 'euler' | 'midpoint' | 'rk4' | 'exponential';
+/**
+ * The integration schemes, as {@link Population} and model definitions accept them (see {@link Method}).
+ *
+ * ```ts
+ * METHODS.includes('rk4'); // true
+ * ```
+ */
 export const METHODS: readonly Method[] = ['euler', 'midpoint', 'rk4', 'exponential'];
 
 /** A neuron model in the ANNarchy style, as the user writes it. */

@@ -13,6 +13,11 @@ import { defineNeuron } from '../model/neuron.ts';
  * depend on dt. Measured on a fitted reduction (20 spikes in 1 s): Euler at dt 0.05 ms is
  * within 2.5 ms of dt 0.001 with this cut, 7.5 ms (and one spike lost) with the cut at
  * 0 mV; rk4 and midpoint go from hundreds of ms wrong to within 0.75 ms.
+ *
+ * ```ts
+ * const r = await new CurrentStep({ amplitude: 500, start: 50, stop: 550 }).execute(new Population(adex));
+ * r.spikes(); // adapting train under a 500 pA step
+ * ```
  */
 export const adex = defineNeuron({
   name: 'adex',

@@ -6,6 +6,11 @@ import { defineNeuron } from '../model/neuron.ts';
  * gNa = 120, gK = 36, gL = 0.3 mS/cm2, ENa = 50, EK = -77, EL = -54.387 mV.
  * Current densities in uA/cm2. No reset: a spike is an upward crossing of 0 mV.
  * Gates start at their steady state at -65 mV.
+ *
+ * ```ts
+ * const r = await new CurrentStep({ amplitude: 10, start: 10, stop: 110 }).execute(new Population(hodgkinHuxley, 1, { dt: 0.01 }));
+ * r.spikes(); // spike times (ms) under 10 uA/cm2
+ * ```
  */
 export const hodgkinHuxley = defineNeuron({
   name: 'hodgkin-huxley',

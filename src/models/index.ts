@@ -8,7 +8,14 @@ import { pospischil } from './pospischil.ts';
 
 export { adex, hodgkinHuxley, izhikevich, lif, pospischil };
 
-/** The built-in models by name, as the CLI knows them. */
+/**
+ * The built-in models by name, as the CLI knows them.
+ *
+ * ```ts
+ * Object.keys(builtinModels); // ['lif', 'izhikevich', 'adex', 'hodgkin-huxley', 'pospischil-rs']
+ * builtinModels['hodgkin-huxley'] === hodgkinHuxley; // true
+ * ```
+ */
 export const builtinModels: Record<string, NeuronModel> = {
   lif,
   izhikevich,

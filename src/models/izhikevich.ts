@@ -4,6 +4,11 @@ import { defineNeuron } from '../model/neuron.ts';
  * Izhikevich (2003), "Simple model of spiking neurons", IEEE Trans. Neural Netw. 14:1569.
  * Defaults: the regular-spiking (RS) cell, a = 0.02, b = 0.2, c = -65, d = 8;
  * v in mV, t in ms, I in the model's own (dimensionless) current units.
+ *
+ * ```ts
+ * const r = await new CurrentStep({ amplitude: 10, start: 50, stop: 550 }).execute(new Population(izhikevich));
+ * r.spikes(); // regular spiking under a 10-unit step
+ * ```
  */
 export const izhikevich = defineNeuron({
   name: 'izhikevich',

@@ -5,6 +5,12 @@ import { defineNeuron } from '../model/neuron.ts';
  * Defaults: a cortical pyramidal cell as in Gerstner, Kistler, Naud & Paninski (2014),
  * Neuronal Dynamics, ch. 1: tau_m = 10 ms, rest -65 mV, R = 10 MOhm, threshold -50 mV,
  * reset to rest, 2 ms refractory. Units: mV, ms, MOhm, nA (R*I in mV).
+ *
+ * ```ts
+ * const pop = new Population(lif).input('I', step({ amplitude: 2, start: 10, stop: 210 }));
+ * const mon = new Monitor(pop, ['spike']);
+ * pop.simulate(220); // mon.chunks()[0]!.spikes[0]: spike times at 2 nA
+ * ```
  */
 export const lif = defineNeuron({
   name: 'lif',

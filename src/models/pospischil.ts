@@ -8,6 +8,11 @@ import { defineNeuron } from '../model/neuron.ts';
  * RS cell: gleak = 2.05e-5 S/cm2, Eleak = -70.3 mV, gNa = 56 mS/cm2, gKd = 6 mS/cm2,
  * gM = 0.075 mS/cm2, tau_max = 608 ms, VT = -56.2 mV, L = d = 61.4 um, ENa = 50 mV, EK = -90 mV.
  * The injected current I is in nA, spread over the soma area (cm2). Spike: upward crossing of 0 mV.
+ *
+ * ```ts
+ * const r = await new CurrentStep({ amplitude: 0.5, start: 100, stop: 1100 }).execute(new Population(pospischil, 1, { dt: 0.025 }));
+ * r.spikes(); // adapting train under a 0.5 nA step
+ * ```
  */
 export const pospischil = defineNeuron({
   name: 'pospischil-rs',

@@ -5,6 +5,11 @@ type Message<T> = { kind: 'init'; init: unknown } | { kind: 'evaluate'; id: numb
 /**
  * The worker side of {@link WorkerPool}: call it once in the worker's module. `build` turns
  * the pool's `init` into the function that evaluates one part of a batch.
+ *
+ * ```ts
+ * // worker.ts: scale each item by the factor the pool sent as `init`
+ * serveBatches<number, number>(async (init) => async (items) => items.map((x) => x * (init as number)));
+ * ```
  */
 export function serveBatches<T, R>(build: (init: unknown) => Promise<(items: T[]) => Promise<R[]>>): void {
   if (!parentPort) throw new Error('serveBatches: not in a worker thread');

@@ -14,7 +14,13 @@ export interface OptionsSource {
   args?: unknown[];
 }
 
-/** Imports a source's module (TypeScript too: see {@link importModule}) and returns the options it exports or builds. */
+/**
+ * Imports a source's module (TypeScript too: see {@link importModule}) and returns the options it exports or builds.
+ *
+ * ```ts
+ * const options = await loadOptionsSource({ module: './fit.ts', export: 'makeOptions', args: [42] });
+ * ```
+ */
 export async function loadOptionsSource(source: OptionsSource): Promise<unknown> {
   const mod = await importModule(source.module);
   const name = source.export ?? 'default';

@@ -59,6 +59,11 @@ function shared(value: (t: number, dt: number) => number): Input {
  * `amplitude` from `start` (inclusive) to `stop` (exclusive) ms, `baseline` otherwise.
  * The amplitude may name a parameter of the model: each neuron then gets its own
  * amplitude, so a stimulus that a recording does not state can be fitted.
+ *
+ * ```ts
+ * pop.input('I', step({ amplitude: 10, start: 50, stop: 550 }));
+ * pop.input('I', step({ amplitude: 'I_amp', start: 50, stop: 550 })); // per-neuron parameter I_amp
+ * ```
  */
 export function step(o: { amplitude: number | string; start: number; stop: number; baseline?: number }): Input {
   checkFinite('step', { ...o, amplitude: typeof o.amplitude === 'number' ? o.amplitude : 0 });
@@ -82,7 +87,13 @@ export function step(o: { amplitude: number | string; start: number; stop: numbe
   };
 }
 
-/** Linear from `from` at `start` to `to` at `stop` (ms), `baseline` outside. */
+/**
+ * Linear from `from` at `start` to `to` at `stop` (ms), `baseline` outside.
+ *
+ * ```ts
+ * pop.input('I', ramp({ from: 0, to: 20, start: 0, stop: 1000 }));
+ * ```
+ */
 export function ramp(o: { from: number; to: number; start: number; stop: number; baseline?: number }): Input {
   checkFinite('ramp', o);
   if (!(o.stop > o.start)) throw new Error(`ramp: stop (${o.stop}) must be after start (${o.start})`);
@@ -95,6 +106,10 @@ export function ramp(o: { from: number; to: number; start: number; stop: number;
  * A sampled waveform (e.g. a recorded command current), `samples[k]` holding from
  * `start + k * sampleDt`; sample-and-hold, so a step stays a step at any simulation dt.
  * Before `start` and after the last sample the value is `outside` (default 0).
+ *
+ * ```ts
+ * pop.input('I', waveform(sweep.I, sweep.sampleDt)); // replay a recorded command current
+ * ```
  */
 export function waveform(samples: ArrayLike<number>, sampleDt: number, o: { start?: number; outside?: number } = {}): Input {
   if (!(sampleDt > 0)) throw new Error(`waveform: sample interval must be > 0 ms, got ${sampleDt}`);
@@ -116,6 +131,10 @@ export function waveform(samples: ArrayLike<number>, sampleDt: number, o: { star
  * Without `tau`: a new draw `mean + sd * N(0, 1)` each step (ANNarchy's `Normal`).
  * With `tau` (ms): an Ornstein–Uhlenbeck process with stationary mean and SD,
  * updated exactly, so its statistics do not depend on dt.
+ *
+ * ```ts
+ * pop.input('I', noise({ mean: 5, sd: 2, tau: 5 })); // Ornstein–Uhlenbeck current, 5 ms correlation
+ * ```
  */
 export function noise(o: { mean?: number; sd: number; tau?: number }): Input {
   const mean = o.mean ?? 0;
@@ -147,7 +166,13 @@ export function noise(o: { mean?: number; sd: number; tau?: number }): Input {
   };
 }
 
-/** The sum of several inputs (a step plus noise, say). */
+/**
+ * The sum of several inputs (a step plus noise, say).
+ *
+ * ```ts
+ * pop.input('I', sum(step({ amplitude: 10, start: 50, stop: 550 }), noise({ sd: 1 })));
+ * ```
+ */
 export function sum(...inputs: Input[]): Input {
   const perNeuron = inputs.some((i) => i.perNeuron);
   return {

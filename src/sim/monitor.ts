@@ -29,6 +29,12 @@ interface OpenChunk {
 /**
  * Records variables (state, algebraic or inputs) and spikes of a population.
  * Recording can be paused and resumed; each reset of the population starts a new chunk.
+ *
+ * ```ts
+ * const mon = new Monitor(pop, ['v', 'spike'], { period: 1 });
+ * pop.simulate(100);
+ * const [chunk] = mon.chunks(); // chunk!.values.get('v'), chunk!.spikes[0]
+ * ```
  */
 export class Monitor implements Recorder {
   readonly variables: string[];

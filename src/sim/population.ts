@@ -20,6 +20,12 @@ const BLOCK_VALUES = 1 << 20;
 /**
  * N neurons of one model, each with its own parameter values and state, advanced
  * together by the model's generated kernel.
+ *
+ * ```ts
+ * const pop = new Population(izhikevich, 3, { dt: 0.1 });
+ * pop.set({ a: [0.02, 0.05, 0.1] }).input('I', step({ amplitude: 10, start: 10, stop: 110 })).simulate(200);
+ * pop.get('v'); // Float64Array(3): each neuron's membrane potential now
+ * ```
  */
 export class Population {
   readonly dt: number;
@@ -339,7 +345,13 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
-/** The name under which monitors keep d(variable)/dθ. */
+/**
+ * The name under which monitors keep d(variable)/dθ.
+ *
+ * ```ts
+ * sensitivityKey('v', 'a'); // '∂v/∂a'
+ * ```
+ */
 export function sensitivityKey(variable: string, theta: string): string {
   return `∂${variable}/∂${theta}`;
 }
