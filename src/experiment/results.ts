@@ -7,6 +7,12 @@ export interface BatchRecording {
   chunks: Chunk[];
 }
 
+/** `Results.toJSON()`, and recordings in a results file: one neuron's recordings per chunk. */
+export interface RecordingsJson {
+  chunks: { times: number[]; duration: number; spikes: number[]; traces: Record<string, number[]> }[];
+  data?: Record<string, unknown>;
+}
+
 /**
  * What an experiment returns: recordings per chunk (a chunk ends at each reset),
  * spike times and the experiment's own `data`. A `Results` is the view of one
@@ -108,7 +114,7 @@ export class Results {
   }
 
   /** Plain data for JSON files: this neuron's traces, times and spikes per chunk. */
-  toJSON(): { chunks: { times: number[]; duration: number; spikes: number[]; traces: Record<string, number[]> }[]; data: Record<string, unknown> } {
+  toJSON(): RecordingsJson & { data: Record<string, unknown> } {
     return {
       chunks: this.batch.chunks.map((c, k) => ({
         times: Array.from(c.times),

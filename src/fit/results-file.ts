@@ -1,15 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Evaluation } from '../search/sampler.ts';
+import type { RecordingsJson } from '../experiment/results.ts';
 import type { Validation } from './validate.ts';
 
-export type { Evaluation };
-
-/** `Results.toJSON()`: one neuron's recordings per chunk. */
-export interface RecordingsJson {
-  chunks: { times: number[]; duration: number; spikes: number[]; traces: Record<string, number[]> }[];
-  data?: Record<string, unknown>;
-}
+export type { Evaluation, RecordingsJson };
 
 /** The JSON a fit writes: best values at the top, every evaluation in `history`. */
 export interface ResultsFile {

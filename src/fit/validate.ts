@@ -4,7 +4,7 @@ import { resampleSweep, type Sweep } from '../io/recording.ts';
 import { coincidenceFactor, detectSpikes } from '../loss/spikes.ts';
 import { subthresholdRmse } from '../loss/sweeps.ts';
 import { ReplaySweeps } from '../experiments/replay-sweeps.ts';
-import type { RecordingsJson } from './results-file.ts';
+import type { RecordingsJson } from '../experiment/results.ts';
 
 /** How a fitted model does on one sweep it was not fitted to. */
 export interface SweepValidation {
