@@ -19,7 +19,13 @@ export function historyCsv(history: readonly Evaluation[], fitted: readonly stri
   return [['evaluation', 'loss', 'lossSd', ...columns].join(','), ...rows].join('\n') + '\n';
 }
 
-/** Writes {@link historyCsv} to `path`, creating its folder. */
+/**
+ * Writes {@link historyCsv} to `path`, creating its folder.
+ *
+ * ```ts
+ * writeHistoryCsv('results/history.csv', fit.history, ['a', 'd']);
+ * ```
+ */
 export function writeHistoryCsv(path: string, history: readonly Evaluation[], fitted: readonly string[]): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, historyCsv(history, fitted));

@@ -53,7 +53,13 @@ export interface TraceFitSpec {
   onWarning?: (message: string) => void;
 }
 
-/** Losses `fit-trace` offers, per sweep (summed over sweeps). */
+/**
+ * Losses `fit-trace` offers, per sweep (summed over sweeps).
+ *
+ * ```ts
+ * Object.keys(TRACE_LOSSES); // ['sweep', 'mse', 'subthreshold', 'gamma', 'van-rossum', 'victor-purpura', 'isi', 'features']
+ * ```
+ */
 export const TRACE_LOSSES = {
   sweep: 'spike counts, spike times, intervals, latency and subthreshold voltage (sweepLoss; the default)',
   mse: 'mean squared error of the voltage (differentiable: for gradient methods)',
@@ -69,7 +75,14 @@ export const TRACE_LOSSES = {
 export const DEFAULT_FIT_FEATURES = ['Spikecount', 'mean_frequency', 'time_to_first_spike', 'voltage_base', 'ISI_CV', 'steady_state_voltage'] as const;
 export type TraceLoss = keyof typeof TRACE_LOSSES;
 
-/** Builds the OptNeuron options that fit a model to recorded current-clamp sweeps. */
+/**
+ * Builds the OptNeuron options that fit a model to recorded current-clamp sweeps.
+ *
+ * ```ts
+ * const opt = new OptNeuron(traceFitOptions({ model: izhikevich, sweeps, fit: ['a', 'b', 'd'], loss: 'gamma' }));
+ * const fit = await opt.run({ maxEvals: 500 });
+ * ```
+ */
 export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace[]> {
   const { model } = spec;
   if (spec.sweeps.length === 0) throw new Error('fit-trace: no data sweeps');

@@ -31,6 +31,11 @@ export interface Validation {
 /**
  * Runs the fitted model on held-out sweeps (their recorded current replayed) and scores
  * it as the field does: Γ with Δ = 2 ms, spike-count error and subthreshold RMSE.
+ *
+ * ```ts
+ * const v = await validateOnSweeps(izhikevich, fit.params, heldOut, { timeStep: 0.05 });
+ * v.gamma; // mean Γ over the held-out sweeps (1: every spike matched)
+ * ```
  */
 export async function validateOnSweeps(
   model: NeuronModel,

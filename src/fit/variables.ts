@@ -16,6 +16,12 @@ export interface FittedVariable {
  * `variablesBounds` checked against a model and put in evaluation order. Names are
  * parameters or state variables (whose initial value is then set); a name the model
  * lacks is allowed only as a helper that some expression uses (`y: 'x + dxy'`).
+ *
+ * ```ts
+ * const vars = new Variables({ a: [0.01, 0.1], b: 0.2, d: '80 * a' }, izhikevich);
+ * vars.fitted; // [{ name: 'a', low: 0.01, high: 0.1 }]
+ * vars.resolve({ a: 0.05 }); // { b: 0.2, a: 0.05, d: 4 }
+ * ```
  */
 export class Variables {
   readonly fitted: FittedVariable[] = [];

@@ -24,6 +24,11 @@ function format(v: number): string {
 /**
  * Writes one line "step N: loss L, p=v, ..." whenever the step number is a multiple of n.
  * By default to stderr, so progress does not mix with results written to stdout.
+ *
+ * ```ts
+ * const opt = new OptNeuron({ ...options, method: 'adam', callbacks: [printEvery(10)] });
+ * // stderr: step 10: loss 0.123457, a=0.02, d=8.1
+ * ```
  */
 export function printEvery(n: number, write?: (line: string) => void): Callback {
   if (!Number.isInteger(n) || n < 1) throw new Error(`printEvery: n must be a positive integer, got ${n}`);
@@ -35,21 +40,42 @@ export function printEvery(n: number, write?: (line: string) => void): Callback 
   };
 }
 
-/** Appends each step's loss to `into`. */
+/**
+ * Appends each step's loss to `into`.
+ *
+ * ```ts
+ * const losses: number[] = [];
+ * const opt = new OptNeuron({ ...options, method: 'adam', callbacks: [saveLoss(losses)] });
+ * ```
+ */
 export function saveLoss(into: number[]): Callback {
   return (state) => {
     into.push(state.loss);
   };
 }
 
-/** Appends a copy of each step's parameters to `into` (a copy, so later steps cannot alter it). */
+/**
+ * Appends a copy of each step's parameters to `into` (a copy, so later steps cannot alter it).
+ *
+ * ```ts
+ * const path: Record<string, number>[] = [];
+ * const opt = new OptNeuron({ ...options, method: 'adam', callbacks: [saveParameters(path)] });
+ * ```
+ */
 export function saveParameters(into: Record<string, number>[]): Callback {
   return (state) => {
     into.push({ ...state.params });
   };
 }
 
-/** Stops once the loss is at or below `target`. */
+/**
+ * Stops once the loss is at or below `target`.
+ *
+ * ```ts
+ * const stop = stopAtLoss(1e-3);
+ * stop({ iteration: 6, loss: 5e-4, params: {} }); // true
+ * ```
+ */
 export function stopAtLoss(target: number): Callback {
   if (Number.isNaN(target)) throw new Error('stopAtLoss: target must not be NaN');
   return (state) => state.loss <= target;
@@ -59,6 +85,11 @@ export function stopAtLoss(target: number): Callback {
  * Stops when the best loss has not improved by more than `minDelta` (relative, default 1e-6)
  * for `patience` consecutive steps: the patience-th non-improving step returns true. A
  * non-finite loss never counts as an improvement. Keeps state, so use one instance per fit.
+ *
+ * ```ts
+ * const plateau = stopOnPlateau({ patience: 2 });
+ * [1, 1, 1].map((loss, i) => plateau({ iteration: i + 1, loss, params: {} })); // [false, false, true]
+ * ```
  */
 export function stopOnPlateau(o: { patience: number; minDelta?: number }): Callback {
   const { patience } = o;
@@ -83,6 +114,12 @@ export function stopOnPlateau(o: { patience: number; minDelta?: number }): Callb
 /**
  * Runs every callback on each step, even after one has asked to stop (so that, say, the
  * last loss is still saved), and stops if any asked.
+ *
+ * ```ts
+ * const losses: number[] = [];
+ * const callbacks = [combine(printEvery(50), saveLoss(losses), stopOnPlateau({ patience: 20 }))];
+ * const opt = new OptNeuron({ ...options, method: 'adam', iterations: 500, callbacks });
+ * ```
  */
 export function combine(...callbacks: Callback[]): Callback {
   return (state) => {

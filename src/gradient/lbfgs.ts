@@ -225,6 +225,11 @@ function direction(g: Float64Array, S: Float64Array[], Y: Float64Array[], rho: n
  * Every accepted step satisfies the strong Wolfe conditions. When the line search fails, the
  * memory is dropped and steepest descent is tried once; if that fails too the run ends with
  * reason 'line-search', returning the lowest point seen. Throws if f or g is not finite at x0.
+ *
+ * ```ts
+ * const fg = (x: Float64Array) => ({ f: (x[0]! - 1) ** 2 + (x[1]! + 2) ** 2, g: Float64Array.of(2 * (x[0]! - 1), 2 * (x[1]! + 2)) });
+ * const { x, reason } = await lbfgs(fg, new Float64Array(2)); // x ≈ [1, -2], reason 'gradient'
+ * ```
  */
 export async function lbfgs(
   fg: (x: Float64Array) => FG | Promise<FG>,

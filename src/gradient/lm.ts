@@ -87,6 +87,12 @@ function normalEquations(r: Float64Array, J: Float64Array, n: number): { A: Floa
  * max(1/3, 1 − (2ρ − 1)³), ρ being the actual over the predicted cost reduction, and after a
  * rejected one by ν (2, doubling with each consecutive rejection). A trial point where r or J
  * is not finite counts as a rejection. Throws if r or J is not finite at x0.
+ *
+ * ```ts
+ * // y = k·t through (1, 2) and (2, 4): residuals k·t − y, Jacobian [1, 2]
+ * const rj = (x: Float64Array) => ({ r: Float64Array.of(x[0]! - 2, 2 * x[0]! - 4), J: Float64Array.of(1, 2) });
+ * const { x, cost } = await levenbergMarquardt(rj, Float64Array.of(0)); // x ≈ [2], cost ≈ 0
+ * ```
  */
 export async function levenbergMarquardt(
   rj: (x: Float64Array) => Residuals | Promise<Residuals>,

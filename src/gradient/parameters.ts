@@ -49,6 +49,12 @@ interface Fitted {
  * vector. 'normalized' ones are fitted in units of their initial value (y = x / init, then
  * the transform applies to y; init must be non-zero) so that parameters of very different
  * scales get comparable steps. The inverse transform initialises u.
+ *
+ * ```ts
+ * const pv = new ParameterVector([{ name: 'a', init: 0.02, lo: 0.01, hi: 0.1 }, { name: 'tau', init: 20, kind: 'masked' }]);
+ * pv.names; // ['a']: tau is held, not fitted
+ * pv.values(pv.initial()); // { a: 0.02, tau: 20 } (a up to rounding)
+ * ```
  */
 export class ParameterVector {
   /** Fitted (non-masked) parameter names, in the order of the optimiser's vector. */

@@ -4,7 +4,14 @@ import type { ParameterKind } from './parameters.ts';
 import type { Callback } from './callbacks.ts';
 import type { Transform } from './transforms.ts';
 
-/** Gradient methods OptNeuron knows. */
+/**
+ * Gradient methods OptNeuron knows.
+ *
+ * ```ts
+ * GRADIENT_METHODS.includes('lbfgs'); // true
+ * const opt = new OptNeuron({ ...options, method: 'lbfgs', iterations: 50 });
+ * ```
+ */
 export const GRADIENT_METHODS = ['adam', 'sgd', 'rmsprop', 'lbfgs', 'lm'] as const;
 export type GradientMethod = (typeof GRADIENT_METHODS)[number];
 

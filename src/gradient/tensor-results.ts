@@ -9,6 +9,12 @@ import { registerTraced } from '../loss/traced.ts';
  * sensitivities d(trace)/dθ (`tf.customGrad`), so tfjs differentiates the loss and the
  * simulation differentiates itself, without a tape over time steps. The contraction is
  * done in float64; only the loss runs in float32.
+ *
+ * ```ts
+ * const tf = await loadTf();
+ * const ist = new TensorResults(results, tf, theta, ['a', 'd']);
+ * const loss = tf.mean(tf.square(ist.trace('v'))); // tf.grad through this reaches θ via the simulation
+ * ```
  */
 export class TensorResults {
   constructor(

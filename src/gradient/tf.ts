@@ -8,6 +8,11 @@ let loading: Promise<TF> | undefined;
  * `@tensorflow/tfjs-node` is used when it is installed; it cannot be installed from the
  * npm registry alone (its install script downloads a binary), so the pure-JS
  * `@tensorflow/tfjs` is the dependency and the default.
+ *
+ * ```ts
+ * const tf = await loadTf();
+ * tf.scalar(2).square().dataSync(); // Float32Array [4]
+ * ```
  */
 export function loadTf(): Promise<TF> {
   loading ??= (async () => {

@@ -55,6 +55,10 @@ function checkBound(fn: string, what: string, v: number): void {
  * For u > 0 the value is computed as hi − (hi − lo)·σ(−u) so that the distance to the nearer
  * bound keeps full relative precision; otherwise values near hi would round to hi much sooner.
  * For very large |u| the result saturates at the bound itself, never beyond it.
+ *
+ * ```ts
+ * transforms.sigmoid(0, 10).forward(0); // 5, the middle of the bounds
+ * ```
  */
 export function sigmoid(lo: number, hi: number): Transform {
   checkBound('sigmoid', 'lo', lo);
@@ -78,7 +82,13 @@ export function sigmoid(lo: number, hi: number): Transform {
   };
 }
 
-/** Lower bound only: x = lo + softplus(u), covering (lo, ∞). Saturates at lo for very negative u. */
+/**
+ * Lower bound only: x = lo + softplus(u), covering (lo, ∞). Saturates at lo for very negative u.
+ *
+ * ```ts
+ * transforms.softplus(0).forward(0); // 0.693… (ln 2)
+ * ```
+ */
 export function softplus(lo: number): Transform {
   checkBound('softplus', 'lo', lo);
   const name = `softplus(${lo})`;
@@ -97,7 +107,13 @@ export function softplus(lo: number): Transform {
   };
 }
 
-/** Upper bound only: x = hi − softplus(−u), covering (−∞, hi). Increasing in u, like the others. */
+/**
+ * Upper bound only: x = hi − softplus(−u), covering (−∞, hi). Increasing in u, like the others.
+ *
+ * ```ts
+ * transforms.softplusUpper(0).forward(0); // -0.693… (−ln 2)
+ * ```
+ */
 export function softplusUpper(hi: number): Transform {
   checkBound('softplusUpper', 'hi', hi);
   const name = `softplusUpper(${hi})`;
@@ -116,7 +132,13 @@ export function softplusUpper(hi: number): Transform {
   };
 }
 
-/** No constraint: x = u. Still rejects non-finite values, which no optimiser can start from. */
+/**
+ * No constraint: x = u. Still rejects non-finite values, which no optimiser can start from.
+ *
+ * ```ts
+ * transforms.identity().forward(3); // 3
+ * ```
+ */
 export function identity(): Transform {
   const name = 'identity';
   return {
@@ -137,6 +159,11 @@ export function identity(): Transform {
 /**
  * Positive parameters: x = e^u. Steps in u are relative changes of x, which suits quantities
  * known only to an order of magnitude (conductances, time constants).
+ *
+ * ```ts
+ * transforms.log().inverse(Math.E); // 1
+ * const opt = new OptNeuron({ ...options, method: 'adam', transforms: { gL: transforms.log() } });
+ * ```
  */
 export function log(): Transform {
   const name = 'log';
@@ -160,6 +187,11 @@ export function log(): Transform {
  * step of ∛ε·max(1, |u|), the step that balances truncation against rounding error (about
  * 1e-10 relative for smooth functions). The inverse is checked: a non-finite u is reported as
  * x being outside the range, since that is what it means for a well-behaved inverse.
+ *
+ * ```ts
+ * const square = transforms.custom('square', (u) => u * u, Math.sqrt);
+ * square.derivative(3); // ≈ 6 (central difference)
+ * ```
  */
 export function custom(
   name: string,
@@ -188,6 +220,11 @@ export function custom(
 /**
  * The transform jaxley's ParamTransform would pick for bounds [lo, hi]: sigmoid when both are
  * finite, softplus / softplusUpper when one side is infinite, identity when both are.
+ *
+ * ```ts
+ * transforms.forBounds(-1, 1).name; // 'sigmoid(-1, 1)'
+ * transforms.forBounds(0, Infinity).name; // 'softplus(0)'
+ * ```
  */
 export function forBounds(lo: number, hi: number): Transform {
   if (Number.isNaN(lo) || Number.isNaN(hi)) throw new Error(`forBounds: bounds must not be NaN, got [${lo}, ${hi}]`);

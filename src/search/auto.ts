@@ -25,6 +25,12 @@ export interface AutoOptions extends SamplerOptions {
  * price, on Schwefel's deceptive test function (4-D), is 8 of 20 seeds solved instead of
  * 18: CMA-ES starts inside the basin TPE found. A space with a `choice` dimension is
  * searched by TPE alone (CMA-ES needs ordered, continuous dimensions).
+ *
+ * ```ts
+ * const auto = new AutoSampler({ a: uniform(0.01, 0.1), d: loguniform(1, 10) }, { seed: 1, explore: 100 });
+ * const points = auto.ask(4); // TPE's for the first 100 evaluations, then CMA-ES's
+ * auto.tell(points, points.map(loss));
+ * ```
  */
 export class AutoSampler implements Sampler {
   private readonly log: TrialLog;

@@ -27,6 +27,12 @@ export interface CMAESOptions extends SamplerOptions {
  * correlations between parameters (C against gL, VT against ΔT) and converges to the
  * precision that spike times need. Continuous dimensions only: `choice` is refused,
  * `normal` dimensions are searched on mu ± 3 sigma.
+ *
+ * ```ts
+ * const cma = new CMAES({ a: uniform(0.01, 0.1), d: loguniform(1, 10) }, { seed: 1 });
+ * const points = cma.ask(cma.preferredBatch!); // one generation: 6 points in 2-D
+ * cma.tell(points, points.map(loss));
+ * ```
  */
 export class CMAES implements Sampler {
   private readonly log: TrialLog;

@@ -6,6 +6,13 @@ import { samplePrior, validateSpace, type Point, type Space } from './space.ts';
  * Random search: every suggestion is an independent draw from the prior. The baseline any
  * model-based method has to beat, and the right choice when evaluations are so cheap or so
  * many in parallel that modelling does not pay.
+ *
+ * ```ts
+ * const rs = new RandomSearch({ a: uniform(0.01, 0.1), d: loguniform(1, 10) }, { seed: 1 });
+ * const points = rs.ask(8);
+ * rs.tell(points, points.map(loss));
+ * rs.best(); // { params: { a, d }, loss, ok: true }
+ * ```
  */
 export class RandomSearch implements Sampler {
   private readonly log: TrialLog;

@@ -30,7 +30,13 @@ export type Space = Record<string, Dimension>;
 /** A point of a {@link Space}: one number per variable name. */
 export type Point = Record<string, number>;
 
-/** Uniform on [low, high]. */
+/**
+ * Uniform on [low, high].
+ *
+ * ```ts
+ * const space = { a: uniform(0.01, 0.1) }; // { a: { kind: 'uniform', low: 0.01, high: 0.1 } }
+ * ```
+ */
 export function uniform(low: number, high: number): Dimension {
   return checked('uniform', { kind: 'uniform', low, high });
 }
@@ -38,6 +44,10 @@ export function uniform(low: number, high: number): Dimension {
 /**
  * Log-uniform on [low, high]: uniform in log(x). The bounds are values of x (0 < low < high),
  * not of log(x) as in hyperopt's `hp.loguniform`.
+ *
+ * ```ts
+ * const space = { gL: loguniform(1e-3, 1) }; // as likely in [0.001, 0.01] as in [0.1, 1]
+ * ```
  */
 export function loguniform(low: number, high: number): Dimension {
   return checked('loguniform', { kind: 'loguniform', low, high });
@@ -46,6 +56,10 @@ export function loguniform(low: number, high: number): Dimension {
 /**
  * Uniform on [low, high] rounded to a multiple of q. At least one multiple of q must lie in
  * [low, high]; values that rounding would push outside are moved to the nearest multiple inside.
+ *
+ * ```ts
+ * const space = { n: quniform(0, 10, 2) }; // 0, 2, 4, 6, 8 or 10
+ * ```
  */
 export function quniform(low: number, high: number, q: number): Dimension {
   return checked('quniform', { kind: 'quniform', low, high, q });
@@ -54,22 +68,44 @@ export function quniform(low: number, high: number, q: number): Dimension {
 /**
  * Log-uniform on [low, high] (values, 0 < low < high) rounded to a multiple of q, kept within
  * [low, high] like {@link quniform}.
+ *
+ * ```ts
+ * const space = { units: qloguniform(1, 1000, 1) }; // integers, log-uniformly spread
+ * ```
  */
 export function qloguniform(low: number, high: number, q: number): Dimension {
   return checked('qloguniform', { kind: 'qloguniform', low, high, q });
 }
 
-/** Gaussian with mean mu and standard deviation sigma > 0 (unbounded). */
+/**
+ * Gaussian with mean mu and standard deviation sigma > 0 (unbounded).
+ *
+ * ```ts
+ * const space = { vRest: normal(-65, 5) };
+ * ```
+ */
 export function normal(mu: number, sigma: number): Dimension {
   return checked('normal', { kind: 'normal', mu, sigma });
 }
 
-/** `exp(normal(mu, sigma))`: mu and sigma are the mean and standard deviation of log(x). */
+/**
+ * `exp(normal(mu, sigma))`: mu and sigma are the mean and standard deviation of log(x).
+ *
+ * ```ts
+ * const space = { tau: lognormal(Math.log(20), 0.5) }; // median 20
+ * ```
+ */
 export function lognormal(mu: number, sigma: number): Dimension {
   return checked('lognormal', { kind: 'lognormal', mu, sigma });
 }
 
-/** One of the given distinct, finite numbers, all equally likely a priori. */
+/**
+ * One of the given distinct, finite numbers, all equally likely a priori.
+ *
+ * ```ts
+ * const space = { order: choice([1, 2, 4]) };
+ * ```
+ */
 export function choice(options: readonly number[]): Dimension {
   // Copied and frozen so that later changes to the caller's array cannot desynchronise a sampler.
   const copy = Array.isArray(options) ? Object.freeze([...options]) : options;
@@ -79,6 +115,11 @@ export function choice(options: readonly number[]): Dimension {
 /**
  * Throws an Error naming the first invalid dimension and the problem, e.g.
  * `search space: dimension 'a': low (3) must be below high (1)`.
+ *
+ * ```ts
+ * validateSpace({ a: { kind: 'uniform', low: 3, high: 1 } });
+ * // throws Error: search space: dimension 'a': low (3) must be below high (1)
+ * ```
  */
 export function validateSpace(space: Space): void {
   if (space === null || typeof space !== 'object') throw new Error('search space: expected an object of dimensions');
@@ -90,7 +131,13 @@ export function validateSpace(space: Space): void {
   }
 }
 
-/** A random point drawn from the prior of every dimension, in the space's key order. */
+/**
+ * A random point drawn from the prior of every dimension, in the space's key order.
+ *
+ * ```ts
+ * samplePrior({ a: uniform(0, 10), n: choice([1, 2, 4]) }, () => 0.5); // { a: 5, n: 2 }
+ * ```
+ */
 export function samplePrior(space: Space, rng: () => number): Point {
   const point: Point = {};
   for (const name of Object.keys(space)) point[name] = samplePriorDimension(space[name]!, rng);
