@@ -109,7 +109,8 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, out: str
     throw new UsageError((err as Error).message.replace(/^OptNeuron: /, ''));
   }
   const total = plannedEvaluations(parsed, { maxEvals, iterations, starts });
-  const bar = progressBar(total, label);
+  const unit = parsed.refine ? (parsed.search ? 'evaluations + gradient steps' : 'gradient steps') : 'evaluations';
+  const bar = progressBar(total, label, unit);
   let result: FitResult;
   const started = performance.now();
   try {
@@ -128,12 +129,13 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, out: str
     await writeReport(out, reportPath);
   }
   if (common.json) {
-    const { params, loss, lossSd, method, evaluations, iterations, history } = result;
-    process.stdout.write(JSON.stringify({ params, loss, lossSd, method, evaluations, iterations, ...extra, history, resultsFile: out, report: reportPath }) + '\n');
+    const { params, loss, lossSd, method, evaluations, gradientEvaluations, iterations, stopReason, history } = result;
+    process.stdout.write(JSON.stringify({ params, loss, lossSd, method, evaluations, gradientEvaluations, iterations, stopReason, ...extra, history, resultsFile: out, report: reportPath }) + '\n');
     return;
   }
   const fitted = new Set(opt.variables.fitted.map((f) => f.name));
-  process.stdout.write(`${label}: ${result.evaluations} evaluations${result.iterations ? `, ${result.iterations} gradient steps` : ''} (${result.method}) in ${seconds.toFixed(1)} s, best loss ${result.loss.toPrecision(6)}` + (result.lossSd > 0 ? ` ± ${result.lossSd.toPrecision(3)}` : '') + '\n');
+  process.stdout.write(`${label}: ${workDone(result)} (${result.method}) in ${seconds.toFixed(1)} s, best loss ${result.loss.toPrecision(6)}` + (result.lossSd > 0 ? ` ± ${result.lossSd.toPrecision(3)}` : '') + '\n');
+  process.stdout.write(`  stopped: ${Object.entries(result.stopReason).map(([part, why]) => `${why} (${part})`).join(', ')}\n`);
   for (const [k, v] of Object.entries(result.params)) process.stdout.write(`  ${k} = ${Number(v.toPrecision(6))}${fitted.has(k) ? '' : '  (held)'}\n`);
   const validation = extra.validation as Validation | undefined;
   if (validation) {
@@ -143,6 +145,14 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, out: str
   }
   process.stdout.write(`results: ${out}\n`);
   if (reportPath) process.stdout.write(`report: ${reportPath}\n`);
+}
+
+/** "30 evaluations + 5 gradient steps (12 evaluations, counted apart)": the search's count stays within --max-evals. */
+function workDone(r: FitResult): string {
+  const steps = `${r.iterations} gradient step${r.iterations === 1 ? '' : 's'} (${r.gradientEvaluations} evaluation${r.gradientEvaluations === 1 ? '' : 's'}`;
+  if (!r.stopReason.gradient) return `${r.evaluations} evaluations`;
+  if (!r.stopReason.search) return `${steps})`;
+  return `${r.evaluations} evaluations + ${steps}, counted apart)`;
 }
 
 /** `neurofit fit <module>`: the module default-exports OptNeuron options. */

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { dirname } from 'node:path';
 import type { Evaluation } from '../search/sampler.ts';
 import type { Validation } from './validate.ts';
+import type { FitStopReason } from './stop-reason.ts';
 
 export type { Evaluation };
 
@@ -35,6 +36,10 @@ export interface ResultsFile {
   validation?: Validation;
   /** Gradient steps taken. */
   iterations?: number;
+  /** Evaluations made by gradient steps, after the search's `evaluations` in `history`. */
+  gradientEvaluations?: number;
+  /** Why the search and the gradient fitting stopped (see {@link FitStopReason}). */
+  stopReason?: FitStopReason;
   /**
    * Recordings of the best fit and of the target, written when the fit ends, in the shape
    * of `Results.toJSON()`: `{ chunks: [{ times, duration, spikes, traces: { v: [...] } }], data }`.
