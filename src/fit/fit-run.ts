@@ -50,7 +50,7 @@ export function fitRun<Soll>(s: FitRunStart<Soll>): FitRun<Soll> {
     pool: s.pool,
     history,
     save: (status, extra = {}) =>
-      writer.update(() => resultsContents(header, status, history, { elapsedSeconds: (Date.now() - started) / 1000, ...extra }), status === 'done'),
+      writer.update(() => resultsContents(header, status, history, { elapsedSeconds: (Date.now() - started) / 1000, ...(r.settings ? { settings: r.settings } : {}), ...extra }), status === 'done'),
     progress: (planned, done = history.length) => r.onProgress?.({ evaluations: done, maxEvals: planned, bestLoss: bestEvaluation(history)?.loss ?? NaN }),
   };
 }

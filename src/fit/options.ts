@@ -63,6 +63,8 @@ export interface RunOptions {
   resultsFile?: string;
   /** Continue from `resultsFile`. */
   resume?: boolean;
+  /** Kept in the results file as `settings`: where each setting came from (the CLI records `{ seed: { value: 3, from: 'module' }, ... }`). */
+  settings?: Record<string, { value: unknown; from: string }>;
   /**
    * Called after each search round and gradient step: `evaluations` counts the search's
    * evaluations and then each gradient step of each start once (an L-BFGS step with its

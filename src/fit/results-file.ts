@@ -36,6 +36,8 @@ export interface ResultsFile {
   validation?: Validation;
   /** Gradient steps taken. */
   iterations?: number;
+  /** Where each setting came from, when the CLI ran the fit: `{ seed: { value: 3, from: 'module' }, method: { value: 'auto', from: 'default' } }`. */
+  settings?: Record<string, { value: unknown; from: string }>;
   /** Evaluations made by gradient steps, after the search's `evaluations` in `history`. */
   gradientEvaluations?: number;
   /** Why the search and the gradient fitting stopped (see {@link FitStopReason}). */
