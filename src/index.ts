@@ -17,6 +17,7 @@ export { step, ramp, waveform, noise, sum, type Input, type InputContext } from 
 export { Experiment, Monitors, type ExperimentOptions } from './experiment/experiment.ts';
 export { Results } from './experiment/results.ts';
 export { OptNeuron, type OptNeuronOptions, type RunOptions, type FitResult } from './fit/opt-neuron.ts';
+export type { FitStopReason, SearchStopReason } from './fit/stop-reason.ts';
 export { Evaluator, type EvaluatorOptions, type GetLoss, type Target } from './fit/evaluator.ts';
 export { startEvaluationPool } from './fit/evaluation-pool.ts';
 export { parseMethod, fitMethods, type FitMethod } from './fit/method.ts';
@@ -34,7 +35,7 @@ export { serveBatches } from './parallel/serve.ts';
 export { loadOptionsSource, type OptionsSource } from './parallel/source.ts';
 export * from './io/index.ts';
 export { syntheticSweeps, type SyntheticSweepOptions } from './io/synthetic.ts';
-export { runGradient, startingPoints, GRADIENT_METHODS, type GradientMethod, type GradientSettings, type ResidualSpec } from './gradient/driver.ts';
+export { runGradient, startingPoints, GRADIENT_METHODS, NonFiniteLossError, type GradientMethod, type GradientSettings, type GradientStopReason, type ResidualSpec } from './gradient/driver.ts';
 export { TensorResults } from './gradient/tensor-results.ts';
 export { loadTf } from './gradient/tf.ts';
 export * as transforms from './gradient/transforms.ts';

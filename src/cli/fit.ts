@@ -11,7 +11,7 @@ import { currentFactor } from '../io/check.ts';
 import { samplers } from '../search/registry.ts';
 import { GRADIENT_METHODS } from '../gradient/driver.ts';
 import { parseMethod, type FitMethod } from '../fit/method.ts';
-import { defaultMaxEvals, FIT_DEFAULTS, plannedEvaluations } from '../fit/defaults.ts';
+import { defaultMaxEvals, defaultStarts, FIT_DEFAULTS, plannedEvaluations } from '../fit/defaults.ts';
 import { collect, loadModel, parseAssignments, parseNumber } from './args.ts';
 import { isModelModule } from '../models/load.ts';
 import { importModule } from '../parallel/import-module.ts';
@@ -62,7 +62,7 @@ function addCommon(cmd: Command, defaultEvals: number): Command {
     .option('--max-evals <n>', `evaluations in all, resumed ones included (default ${methodEvals()}, else ${defaultEvals})`)
     .option('--max-seconds <s>', 'stop the search after this wall time (the evaluations so far are kept)')
     .option('--workers <n>', `threads evaluating each batch (default: one per core, here ${availableParallelism()}); results do not depend on it`)
-    .option('--seed <n>', 'seed of the search and the noise', String(FIT_DEFAULTS.seed))
+    .option('--seed <n>', "seed of the search and the noise (a fit module's seed wins over the default)", String(FIT_DEFAULTS.seed))
     .option('--batch-size <n>', 'parameter sets simulated together per round')
     .option('--resume', 'continue from the results file given by --out')
     .option('--json', 'print the result as JSON on stdout')
@@ -81,43 +81,92 @@ function positiveInteger(text: string | undefined, what: string): number | undef
 /** Work after the fit whose results join the results file (held-out validation). */
 type AfterFit = (result: FitResult) => Promise<Record<string, unknown>>;
 
-async function runFit(options: OptNeuronOptions, common: CommonOptions, out: string, label: string, defaultEvals: number, afterFit?: AfterFit): Promise<void> {
-  const method = common.method ?? options.method ?? FIT_DEFAULTS.method;
+/** Where a setting of a fit came from: a flag given on the command line, the fit module, or a default. */
+type SettingSource = 'cli' | 'module' | 'default';
+
+/**
+ * The settings of one fit with where each came from, as `--json` and the results file record
+ * them. A module's value wins over a default; a flag given on the command line wins over the
+ * module, and says so on stderr.
+ */
+class Settings {
+  readonly recorded: Record<string, { value: unknown; from: SettingSource }> = {};
+
+  /** `command`: to tell a flag the user gave from commander's default; `module`: the fit module's file name (`fit`), none for `fit-trace`. */
+  constructor(private readonly command: Command, readonly module?: string) {}
+
+  /** Whether the user gave the option (commander's key, e.g. 'maxEvals') rather than its default. */
+  given(key: string): boolean {
+    const source = this.command.getOptionValueSource(key);
+    return source !== undefined && source !== 'default';
+  }
+
+  /** The value of one setting: the flag's if given, else the module's, else `fallback` (not recorded when undefined). */
+  take<T>(name: string, key: string, flag: T | undefined, fromModule: T | undefined, fallback: T): T {
+    if (flag !== undefined && this.given(key)) {
+      if (this.module !== undefined && fromModule !== undefined && fromModule !== flag) {
+        process.stderr.write(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${flag} overrides the module's ${name} ${fromModule}\n`);
+      }
+      return this.record(name, flag, 'cli');
+    }
+    if (fromModule !== undefined) return this.record(name, fromModule, 'module');
+    return fallback === undefined ? fallback : this.record(name, fallback, 'default');
+  }
+
+  private record<T>(name: string, value: T, from: SettingSource): T {
+    this.recorded[name] = { value, from };
+    return value;
+  }
+}
+
+async function runFit(options: OptNeuronOptions, common: CommonOptions, settings: Settings, out: string, label: string, defaultEvals: number, afterFit?: AfterFit): Promise<void> {
+  // fit-trace builds its options from flags and defaults: they are not a module's
+  const mod = <T,>(value: T): T | undefined => (settings.module !== undefined ? value : undefined);
+  const method = settings.take('method', 'method', common.method, mod(options.method), FIT_DEFAULTS.method);
   const parsed = fitMethod(method);
-  const maxEvals = positiveInteger(common.maxEvals, '--max-evals') ?? defaultMaxEvals(parsed, defaultEvals);
+  const maxEvals = parsed.search
+    ? settings.take('maxEvals', 'maxEvals', positiveInteger(common.maxEvals, '--max-evals'), undefined, defaultMaxEvals(parsed, defaultEvals))
+    : (positiveInteger(common.maxEvals, '--max-evals') ?? defaultMaxEvals(parsed, defaultEvals));
   let maxSeconds: number | undefined;
   if (common.maxSeconds !== undefined) {
     maxSeconds = parseNumber(common.maxSeconds, '--max-seconds');
     if (!(maxSeconds > 0)) throw new UsageError(`--max-seconds must be > 0, got ${common.maxSeconds}`);
+    settings.take('maxSeconds', 'maxSeconds', maxSeconds, undefined, undefined);
   }
-  const iterations = positiveInteger(common.iters, '--iters') ?? options.iterations;
-  const starts = positiveInteger(common.starts, '--starts') ?? options.starts;
-  let learningRate = options.learningRate;
+  const seed = settings.take('seed', 'seed', parseNumber(common.seed, '--seed'), mod(options.seed), FIT_DEFAULTS.seed);
+  let iterations: number | undefined;
+  let starts: number | undefined;
+  let learningRate: number | undefined;
   if (common.lr !== undefined) {
     learningRate = parseNumber(common.lr, '--lr');
     if (!(learningRate > 0)) throw new UsageError(`--lr must be > 0, got ${common.lr}`);
   }
+  if (parsed.refine) {
+    iterations = settings.take('iterations', 'iters', positiveInteger(common.iters, '--iters'), mod(options.iterations), FIT_DEFAULTS.iterations);
+    starts = settings.take('starts', 'starts', positiveInteger(common.starts, '--starts'), mod(options.starts), defaultStarts(parsed));
+    if (!['lbfgs', 'lm'].includes(parsed.refine)) learningRate = settings.take('learningRate', 'lr', learningRate, mod(options.learningRate), FIT_DEFAULTS.learningRate);
+  } else {
+    // a search alone takes no gradient steps; values given anyway still reach OptNeuron's checks
+    iterations = positiveInteger(common.iters, '--iters') ?? options.iterations;
+    starts = positiveInteger(common.starts, '--starts') ?? options.starts;
+    learningRate ??= options.learningRate;
+  }
+  const batchSize = settings.take('batchSize', 'batchSize', positiveInteger(common.batchSize, '--batch-size'), mod(options.batchSize), undefined);
+  const workers = settings.take('workers', 'workers', positiveInteger(common.workers, '--workers'), mod(options.workers), availableParallelism());
+  settings.take('timeStep', 'dt', options.timeStep, mod(options.timeStep), options.timeStep ?? FIT_DEFAULTS.timeStep);
   let opt: OptNeuron;
   try {
-    opt = new OptNeuron({
-      ...options,
-      method,
-      iterations,
-      starts,
-      learningRate,
-      seed: parseNumber(common.seed, '--seed'),
-      batchSize: positiveInteger(common.batchSize, '--batch-size') ?? options.batchSize,
-      workers: positiveInteger(common.workers, '--workers') ?? options.workers ?? availableParallelism(),
-    });
+    opt = new OptNeuron({ ...options, method, iterations, starts, learningRate, seed, batchSize, workers });
   } catch (err) {
     throw new UsageError((err as Error).message.replace(/^OptNeuron: /, ''));
   }
   const total = plannedEvaluations(parsed, { maxEvals, iterations, starts });
-  const bar = progressBar(total, label);
+  const unit = parsed.refine ? (parsed.search ? 'evaluations + gradient steps' : 'gradient steps') : 'evaluations';
+  const bar = progressBar(total, label, unit);
   let result: FitResult;
   const started = performance.now();
   try {
-    result = await opt.run({ maxEvals, maxSeconds, resultsFile: out, resume: common.resume, onProgress: (p) => bar.update(p.evaluations, p.bestLoss) });
+    result = await opt.run({ maxEvals, maxSeconds, resultsFile: out, resume: common.resume, settings: settings.recorded, onProgress: (p) => bar.update(p.evaluations, p.bestLoss) });
   } finally {
     bar.stop();
   }
@@ -133,13 +182,15 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, out: str
     await writeReport(out, reportPath);
   }
   if (common.json) {
-    const { params, loss, lossSd, method, evaluations, iterations, history } = result;
+    const { params, loss, lossSd, method, evaluations, gradientEvaluations, iterations, stopReason, history } = result;
     const { validationRecordings: _traces, ...summary } = extra;
-    process.stdout.write(JSON.stringify({ params, loss, lossSd, method, evaluations, iterations, ...summary, history, resultsFile: out, report: reportPath }) + '\n');
+    process.stdout.write(JSON.stringify({ params, loss, lossSd, method, evaluations, gradientEvaluations, iterations, stopReason, settings: settings.recorded, ...summary, history, resultsFile: out, report: reportPath }) + '\n');
     return;
   }
   const fitted = new Set(opt.variables.fitted.map((f) => f.name));
-  process.stdout.write(`${label}: ${result.evaluations} evaluations${result.iterations ? `, ${result.iterations} gradient steps` : ''} (${result.method}) in ${seconds.toFixed(1)} s, best loss ${result.loss.toPrecision(6)}` + (result.lossSd > 0 ? ` ± ${result.lossSd.toPrecision(3)}` : '') + '\n');
+  process.stdout.write(`${label}: ${workDone(result)} (${result.method}) in ${seconds.toFixed(1)} s, best loss ${result.loss.toPrecision(6)}` + (result.lossSd > 0 ? ` ± ${result.lossSd.toPrecision(3)}` : '') + '\n');
+  process.stdout.write(`  settings: ${Object.entries(settings.recorded).map(([name, s]) => `${name} ${s.value} (${s.from})`).join(', ')}\n`);
+  process.stdout.write(`  stopped: ${Object.entries(result.stopReason).map(([part, why]) => `${why} (${part})`).join(', ')}\n`);
   for (const [k, v] of Object.entries(result.params)) process.stdout.write(`  ${k} = ${Number(v.toPrecision(6))}${fitted.has(k) ? '' : '  (held)'}\n`);
   const validation = extra.validation as Validation | undefined;
   if (validation) {
@@ -152,6 +203,14 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, out: str
   if (reportPath) process.stdout.write(`report: ${reportPath}\n`);
 }
 
+/** "30 evaluations + 5 gradient steps (12 evaluations, counted apart)": the search's count stays within --max-evals. */
+function workDone(r: FitResult): string {
+  const steps = `${r.iterations} gradient step${r.iterations === 1 ? '' : 's'} (${r.gradientEvaluations} evaluation${r.gradientEvaluations === 1 ? '' : 's'}`;
+  if (!r.stopReason.gradient) return `${r.evaluations} evaluations`;
+  if (!r.stopReason.search) return `${steps})`;
+  return `${r.evaluations} evaluations + ${steps}, counted apart)`;
+}
+
 /** `neurofit fit <module>`: the module default-exports OptNeuron options. */
 export function fitCommand(): Command {
   return addCommon(
@@ -161,7 +220,7 @@ export function fitCommand(): Command {
       .option('--out <file.json>', 'results file (default: results/<module>.json)')
       .addHelpText('after', example('neurofit fit examples/hh-to-izhikevich.fit.ts --max-evals 300', 'in a clone of the neurofit repository')),
     FIT_DEFAULTS.commandMaxEvals.fit,
-  ).action(async (modulePath: string, opts: CommonOptions) => {
+  ).action(async (modulePath: string, opts: CommonOptions, command: Command) => {
     const file = resolve(modulePath);
     if (!existsSync(file)) throw new UsageError(`no such file: ${modulePath}`);
     const mod = await importModule(file);
@@ -172,7 +231,7 @@ export function fitCommand(): Command {
     }
     const out = opts.out ?? `results/${basename(modulePath).replace(/\.[^.]+$/, '')}.json`;
     // worker threads import the same module and build the same options
-    await runFit({ source: { module: file }, ...(options as OptNeuronOptions) }, opts, out, basename(modulePath), FIT_DEFAULTS.commandMaxEvals.fit);
+    await runFit({ source: { module: file }, ...(options as OptNeuronOptions) }, opts, new Settings(command, basename(modulePath)), out, basename(modulePath), FIT_DEFAULTS.commandMaxEvals.fit);
   });
 }
 
@@ -225,7 +284,7 @@ export function fitTraceCommand(): Command {
       .requiredOption('--out <file.json>', 'results file')
       .addHelpText('after', example('neurofit fit-trace --model izhikevich --data trace.csv --fit a,b,d --max-evals 200 --out fit.json', 'trace.csv from neurofit simulate --help')),
     FIT_DEFAULTS.commandMaxEvals['fit-trace'],
-  ).action(async (opts: FitTraceOptions) => {
+  ).action(async (opts: FitTraceOptions, command: Command) => {
     const model = await loadModel(opts.model);
     if (!(opts.loss in TRACE_LOSSES)) throw new UsageError(`--loss: unknown loss '${opts.loss}' (choose from ${Object.keys(TRACE_LOSSES).join(', ')})`);
     if (opts.timeUnit !== 'ms' && opts.timeUnit !== 's') throw new UsageError(`--time-unit must be ms or s, got '${opts.timeUnit}'`);
@@ -300,6 +359,6 @@ export function fitTraceCommand(): Command {
             return { validation, validationRecordings: recordings };
           }
         : undefined;
-    await runFit(options, opts, opts.out!, `fit-trace ${model.name}`, FIT_DEFAULTS.commandMaxEvals['fit-trace'], validate);
+    await runFit(options, opts, new Settings(command), opts.out!, `fit-trace ${model.name}`, FIT_DEFAULTS.commandMaxEvals['fit-trace'], validate);
   });
 }

@@ -77,8 +77,9 @@ export function defaultStarts(method: FitMethod): number {
 }
 
 /**
- * Evaluations a whole fit makes: the search's budget, then each gradient step of each start
- * (at most: a callback may stop the steps early). A progress bar's length.
+ * A whole fit's work as a progress bar counts it: the search's budget, then each gradient step
+ * of each start (at most: a callback or convergence may stop the steps early). A step counts
+ * once however many evaluations it makes (L-BFGS line-search trials, LM rejected steps).
  *
  * ```ts
  * plannedEvaluations(parseMethod('tpe+adam'), { maxEvals: 500, iterations: 100 }); // 500 + 100 × 3

@@ -2,7 +2,7 @@ import type { Evaluation } from '../search/sampler.ts';
 import type { Evaluator, Target } from './evaluator.ts';
 import type { StartingPool } from './evaluation-pool.ts';
 import type { FitMethod } from './method.ts';
-import type { FitResult, OptNeuronOptions, RunOptions } from './options.ts';
+import type { FitResult, FitStopReason, OptNeuronOptions, RunOptions } from './options.ts';
 import type { ResultsFile } from './results-file.ts';
 import type { ResultsWriter } from './results-writer.ts';
 import { bestEvaluation, resultsContents, type ResultsHeader } from './results-contents.ts';
@@ -24,8 +24,8 @@ export interface FitRun<Soll> {
   readonly history: Evaluation[];
   /** Records the results file as it is now: written at most about once a second while running, at once when done. */
   save(status: ResultsFile['status'], extra?: Partial<ResultsFile>): void;
-  /** Tells `onProgress` the evaluations so far, out of `planned`, and the best loss. */
-  progress(planned: number): void;
+  /** Tells `onProgress` the work done (default: the evaluations so far), out of `planned`, and the best loss. */
+  progress(planned: number, done?: number): void;
 }
 
 /** @internal What a run starts from, besides what {@link fitRun} builds. */
@@ -50,20 +50,35 @@ export function fitRun<Soll>(s: FitRunStart<Soll>): FitRun<Soll> {
     pool: s.pool,
     history,
     save: (status, extra = {}) =>
-      writer.update(() => resultsContents(header, status, history, { elapsedSeconds: (Date.now() - started) / 1000, ...extra }), status === 'done'),
-    progress: (planned) => r.onProgress?.({ evaluations: history.length, maxEvals: planned, bestLoss: bestEvaluation(history)?.loss ?? NaN }),
+      writer.update(() => resultsContents(header, status, history, { elapsedSeconds: (Date.now() - started) / 1000, ...(r.settings ? { settings: r.settings } : {}), ...extra }), status === 'done'),
+    progress: (planned, done = history.length) => r.onProgress?.({ evaluations: done, maxEvals: planned, bestLoss: bestEvaluation(history)?.loss ?? NaN }),
   };
+}
+
+/** @internal How a run's parts ended: the search's evaluations (the first of the history), gradient steps, and why each part stopped. */
+export interface RunEnd {
+  searchEvaluations: number;
+  iterations: number;
+  stopReason: FitStopReason;
+}
+
+/**
+ * @internal The counts and stop reasons as the results file gives them: `evaluations` are
+ * the search's, gradient steps' evaluations are counted apart.
+ */
+export function endFields(history: Evaluation[], end: RunEnd): Partial<ResultsFile> {
+  return { evaluations: end.searchEvaluations, gradientEvaluations: history.length - end.searchEvaluations, iterations: end.iterations, stopReason: end.stopReason };
 }
 
 /**
  * @internal The end of a run: the experiment with the best parameters, the final results
  * file (with the recordings of best fit and target) and the {@link FitResult}.
  */
-export async function finishRun<Soll>(fit: FitRun<Soll>, iterations: number, resultsFile: string | undefined): Promise<FitResult> {
+export async function finishRun<Soll>(fit: FitRun<Soll>, end: RunEnd, resultsFile: string | undefined): Promise<FitResult> {
   const { options: o, evaluator, target, history } = fit;
   const best = bestEvaluation(history);
   if (!best) {
-    fit.save('done');
+    fit.save('done', endFields(history, end));
     throw new Error(
       `OptNeuron: getLoss returned NaN or Infinity for all ${history.length} evaluations (first: ${JSON.stringify(history[0]?.params)}); check the loss and the bounds` +
         (resultsFile ? `; evaluations are in ${resultsFile}` : ''),
@@ -72,7 +87,7 @@ export async function finishRun<Soll>(fit: FitRun<Soll>, iterations: number, res
   const bestResults = (await evaluator.simulate(o.neuronModel, [evaluator.fittedPart(best.params)], 1)).forNeuron(0);
   const targetResults = target.kind === 'model' ? target.results.forNeuron(0) : o.resultsSoll;
   fit.save('done', {
-    iterations,
+    ...endFields(history, end),
     bestRecordings: bestResults.toJSON(),
     targetRecordings: target.kind === 'model' ? target.results.forNeuron(0).toJSON() : o.targetRecordings,
   });
@@ -82,8 +97,10 @@ export async function finishRun<Soll>(fit: FitRun<Soll>, iterations: number, res
     lossSd: best.lossSd,
     method: fit.header.method,
     seed: fit.header.seed,
-    evaluations: history.length,
-    iterations,
+    evaluations: end.searchEvaluations,
+    gradientEvaluations: history.length - end.searchEvaluations,
+    iterations: end.iterations,
+    stopReason: end.stopReason,
     history,
     results: bestResults,
     target: targetResults,

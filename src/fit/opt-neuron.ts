@@ -95,9 +95,11 @@ export class OptNeuron<Soll = unknown> {
       const target = await this.evaluator.target();
       const fit = fitRun({ options: this.options, run: r, header, method: this.parsed, maxEvals, evaluator: this.evaluator, target, pool, history, writer, started });
       fit.save('running');
-      if (sampler) await runSearch(fit, sampler);
-      const iterations = gradient ? await refine(fit, gradient) : 0;
-      return await finishRun(fit, iterations, r.resultsFile);
+      const searched = sampler ? await runSearch(fit, sampler) : undefined;
+      const searchEvaluations = history.length;
+      const outcome = gradient ? await refine(fit, gradient, searched) : undefined;
+      const stopReason = { ...(searched ? { search: searched } : {}), ...(outcome ? { gradient: outcome.stoppedBy } : {}) };
+      return await finishRun(fit, { searchEvaluations, iterations: outcome?.iterations ?? 0, stopReason }, r.resultsFile);
     } finally {
       writer.close();
       await pool.close();

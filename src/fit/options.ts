@@ -2,6 +2,9 @@ import type { Results } from '../experiment/results.ts';
 import type { Evaluation } from '../search/sampler.ts';
 import type { Space } from '../search/space.ts';
 import type { ResidualSpec } from '../gradient/driver.ts';
+import type { FitStopReason } from './stop-reason.ts';
+
+export type { FitStopReason, SearchStopReason } from './stop-reason.ts';
 import type { Callback } from '../gradient/callbacks.ts';
 import type { Transform } from '../gradient/transforms.ts';
 import type { ParameterKind } from '../gradient/parameters.ts';
@@ -60,6 +63,13 @@ export interface RunOptions {
   resultsFile?: string;
   /** Continue from `resultsFile`. */
   resume?: boolean;
+  /** Kept in the results file as `settings`: where each setting came from (the CLI records `{ seed: { value: 3, from: 'module' }, ... }`). */
+  settings?: Record<string, { value: unknown; from: string }>;
+  /**
+   * Called after each search round and gradient step: `evaluations` counts the search's
+   * evaluations and then each gradient step of each start once (an L-BFGS step with its
+   * line-search trials is one), out of `maxEvals`, the whole fit's planned count.
+   */
   onProgress?: (p: { evaluations: number; maxEvals: number; bestLoss: number }) => void;
 }
 
@@ -70,9 +80,14 @@ export interface FitResult {
   lossSd: number;
   method: string;
   seed: number;
+  /** Evaluations of the search (resumed ones included): never more than `maxEvals`. 0 for gradient fitting alone. */
   evaluations: number;
-  /** Gradient steps taken (0 for a search alone). */
+  /** Evaluations made by gradient steps (line-search trials included), counted apart from the search's. */
+  gradientEvaluations: number;
+  /** Gradient steps taken, summed over the starts of L-BFGS and LM (0 for a search alone). */
   iterations: number;
+  /** Why the search and the gradient fitting stopped. */
+  stopReason: FitStopReason;
   history: Evaluation[];
   /** The experiment run with the best parameters. */
   results: Results;

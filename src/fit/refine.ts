@@ -1,24 +1,32 @@
 import type { Results } from '../experiment/results.ts';
-import { runGradient, startingPoints, type GradientMethod } from '../gradient/driver.ts';
+import { NonFiniteLossError, runGradient, startingPoints, type GradientMethod, type GradientOutcome } from '../gradient/driver.ts';
 import { defaultStarts, FIT_DEFAULTS, plannedEvaluations } from './defaults.ts';
 import { sollFor } from './evaluator.ts';
-import type { FitRun } from './fit-run.ts';
+import { endFields, type FitRun } from './fit-run.ts';
+import type { SearchStopReason } from './stop-reason.ts';
 
 /**
  * @internal Gradient fitting, after a search or alone: from the best distinct points of the
  * history (a search's, or a resumed file's), else from `initialParams` or the middle of the
- * bounds, with further starts drawn inside them. Every step's evaluations join the history.
- * Returns the gradient steps taken.
+ * bounds, with further starts drawn inside them. Every step's evaluations join the history,
+ * after the search's (`searched`, counted apart). Returns the steps taken and why they stopped;
+ * a non-finite loss ends the fit with its error, the results file saying 'loss is NaN'.
  */
-export async function refine<Soll>(fit: FitRun<Soll>, method: GradientMethod): Promise<number> {
+export async function refine<Soll>(fit: FitRun<Soll>, method: GradientMethod, search?: SearchStopReason): Promise<GradientOutcome> {
   const { options: o, evaluator, history } = fit;
   const searched = [...history].filter((h) => Number.isFinite(h.loss)).sort((a, b) => a.loss - b.loss);
   const starts = o.starts ?? defaultStarts(fit.method);
   const given = searched.length > 0 ? searched.slice(0, starts).map((h) => evaluator.fittedPart(h.params)) : o.initialParams ? [o.initialParams] : [];
   const iterations = o.iterations ?? FIT_DEFAULTS.iterations;
   const planned = plannedEvaluations(fit.method, { maxEvals: fit.maxEvals, iterations, starts });
+  const searchEvaluations = history.length;
+  const stopReason = search ? { search } : {};
   let taken = 0;
-  const outcome = await runGradient<Soll>(
+  // progress in steps of one start each: earlier starts' steps, and the current ones'
+  let finished = 0;
+  let current = 0;
+  let last = -1;
+  const run = runGradient<Soll>(
     {
       variables: evaluator.variables,
       simulate: (points, reps, theta) => evaluator.simulate(o.neuronModel, points, reps, theta),
@@ -29,8 +37,12 @@ export async function refine<Soll>(fit: FitRun<Soll>, method: GradientMethod): P
       record: (evaluations, iteration) => {
         history.push(...evaluations);
         taken = Math.max(taken, iteration + 1);
-        fit.save('running', { iterations: taken });
-        fit.progress(planned);
+        // L-BFGS and LM start again at step 0 for each start; Adam & co. record all starts at once
+        if (iteration < last) finished += current;
+        last = iteration;
+        current = iteration * evaluations.length;
+        fit.save('running', endFields(history, { searchEvaluations, iterations: taken, stopReason }));
+        fit.progress(planned, searchEvaluations + finished + current);
       },
     },
     {
@@ -44,5 +56,10 @@ export async function refine<Soll>(fit: FitRun<Soll>, method: GradientMethod): P
       callbacks: o.callbacks ?? [],
     },
   );
-  return outcome.iterations;
+  try {
+    return await run;
+  } catch (err) {
+    if (err instanceof NonFiniteLossError) fit.save('done', endFields(history, { searchEvaluations, iterations: taken, stopReason: { ...stopReason, gradient: err.stopReason } }));
+    throw err;
+  }
 }

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { Evaluation } from '../search/sampler.ts';
 import type { RecordingsJson } from '../experiment/results.ts';
 import type { Validation } from './validate.ts';
+import type { FitStopReason } from './stop-reason.ts';
 
 export type { Evaluation, RecordingsJson };
 
@@ -30,6 +31,12 @@ export interface ResultsFile {
   validation?: Validation;
   /** Gradient steps taken. */
   iterations?: number;
+  /** Where each setting came from, when the CLI ran the fit: `{ seed: { value: 3, from: 'module' }, method: { value: 'auto', from: 'default' } }`. */
+  settings?: Record<string, { value: unknown; from: string }>;
+  /** Evaluations made by gradient steps, after the search's `evaluations` in `history`. */
+  gradientEvaluations?: number;
+  /** Why the search and the gradient fitting stopped (see {@link FitStopReason}). */
+  stopReason?: FitStopReason;
   /**
    * Recordings of the best fit and of the target, written when the fit ends, in the shape
    * of `Results.toJSON()`: `{ chunks: [{ times, duration, spikes, traces: { v: [...] } }], data }`.

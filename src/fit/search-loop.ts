@@ -3,6 +3,7 @@ import type { Sampler } from '../search/sampler.ts';
 import type { Point, Space } from '../search/space.ts';
 import { FIT_DEFAULTS } from './defaults.ts';
 import type { FitRun } from './fit-run.ts';
+import type { SearchStopReason } from './stop-reason.ts';
 import { bestEvaluation } from './results-contents.ts';
 
 /**
@@ -22,7 +23,7 @@ export function searchSampler(search: string, space: Space, seed: number, resume
  * deadline passes. Each round's points run as one batch, split with the workers once they
  * are up; the results file and progress follow every round.
  */
-export async function runSearch<Soll>(fit: FitRun<Soll>, sampler: Sampler): Promise<void> {
+export async function runSearch<Soll>(fit: FitRun<Soll>, sampler: Sampler): Promise<SearchStopReason> {
   const { options: o, history, maxEvals, evaluator, target, pool } = fit;
   while (history.length < maxEvals && Date.now() < fit.deadline) {
     const n = Math.min(o.batchSize ?? sampler.preferredBatch ?? FIT_DEFAULTS.batchSize, maxEvals - history.length);
@@ -39,4 +40,5 @@ export async function runSearch<Soll>(fit: FitRun<Soll>, sampler: Sampler): Prom
   }
   // a search that ended before the workers were up still reports workers that cannot start
   await fit.pool.started();
+  return history.length >= maxEvals ? 'max evaluations' : 'time budget';
 }

@@ -11,6 +11,11 @@ export interface FitState {
   loss: number;
   /** Parameter values (constrained space) after the step. */
   params: Record<string, number>;
+  /**
+   * A callback that stops may say why here; the fit then reports it as its stop reason
+   * (otherwise 'user stop'). {@link stopOnPlateau} sets 'plateau'.
+   */
+  stopReason?: 'plateau' | 'user stop';
 }
 
 /** A callback sees the state after each step; returning true stops the fit. */
@@ -107,7 +112,9 @@ export function stopOnPlateau(o: { patience: number; minDelta?: number }): Callb
       return false;
     }
     stale++;
-    return stale >= patience;
+    if (stale < patience) return false;
+    state.stopReason = 'plateau';
+    return true;
   };
 }
 

@@ -2,13 +2,14 @@ import { neuronStreams } from '../numeric/random.ts';
 import { loadTf, type TF } from './tf.ts';
 import { ParameterVector, type ParameterSpec } from './parameters.ts';
 import { lossAndGradient } from './loss-gradient.ts';
-import { GRADIENT_METHODS, type GradientContext, type GradientMethod, type GradientOutcome, type GradientSettings, type GradientVariables } from './settings.ts';
+import { GRADIENT_METHODS, NonFiniteLossError, type GradientContext, type GradientMethod, type GradientOutcome, type GradientSettings, type GradientVariables } from './settings.ts';
 import type { GradientRun, GradientStrategy, PointGradient } from './strategy.ts';
+import type { FitState } from './callbacks.ts';
 import { firstOrder } from './strategies/first-order.ts';
 import { lbfgsStrategy } from './strategies/lbfgs.ts';
 import { lmStrategy } from './strategies/lm.ts';
 
-export { GRADIENT_METHODS, type GradientContext, type GradientMethod, type GradientOutcome, type GradientSettings, type GradientVariables, type ResidualSpec } from './settings.ts';
+export { GRADIENT_METHODS, NonFiniteLossError, type GradientContext, type GradientMethod, type GradientOutcome, type GradientStopReason, type GradientSettings, type GradientVariables, type ResidualSpec } from './settings.ts';
 
 /** Gradient methods by name. A new method is one file in strategies/ and one line here (and its name in GRADIENT_METHODS). */
 const strategies: Record<GradientMethod, GradientStrategy> = {
@@ -97,7 +98,7 @@ function prepare<Soll>(tf: TF, ctx: GradientContext<Soll>, s: GradientSettings, 
     checkFinite(r, iteration) {
       const bad = names.filter((_, p) => !Number.isFinite(r.grad[p]));
       if (!Number.isFinite(r.loss) || bad.length > 0) {
-        throw new Error(
+        throw new NonFiniteLossError(
           `gradient fitting stopped at step ${iteration}: ${Number.isFinite(r.loss) ? `gradient NaN for ${bad.join(', ')}` : `loss ${r.loss}`} at ` +
             names.map((n) => `${n} = ${r.params[n]}`).join(', '),
         );
@@ -109,7 +110,12 @@ function prepare<Soll>(tf: TF, ctx: GradientContext<Soll>, s: GradientSettings, 
         }
       });
     },
-    stop: (iteration, loss, params) => s.callbacks.map((c) => c({ iteration, loss, params })).some((x) => x === true),
+    stop: (iteration, loss, params) => {
+      const state: FitState = { iteration, loss, params };
+      // every callback runs (a later one may still save this step), as combine() does
+      const stopped = s.callbacks.map((c) => c(state)).some((x) => x === true);
+      return stopped ? (state.stopReason ?? 'user stop') : undefined;
+    },
     record: (points, iteration) =>
       ctx.record(points.map((p) => ({ params: ctx.variables.resolve(p.params), loss: p.loss, lossSd: 0 })), iteration),
   };

@@ -68,7 +68,29 @@ export interface GradientContext<Soll> {
   record(evaluations: Evaluation[], iteration: number): void;
 }
 
+/**
+ * Why a gradient fit ended, one phrase a person reads in the summary, the JSON and the
+ * results file. 'loss is NaN' ends the fit with an error naming the step and the point.
+ */
+export type GradientStopReason =
+  | 'converged: gradient tolerance'
+  | 'converged: function tolerance'
+  | 'converged: step tolerance'
+  | 'line search failed'
+  | 'damping limit'
+  | 'max iterations'
+  | 'plateau'
+  | 'user stop'
+  | 'loss is NaN';
+
+/** The error that ends a gradient fit whose loss, gradient or residuals are not finite; its message names the step and the point. */
+export class NonFiniteLossError extends Error {
+  readonly stopReason = 'loss is NaN' as const;
+}
+
 export interface GradientOutcome {
+  /** Steps taken, summed over the starts. */
   iterations: number;
-  stoppedBy: string;
+  /** Why the start that reached the lowest loss stopped (Adam, SGD, RMSProp: every start stops together). */
+  stoppedBy: GradientStopReason;
 }

@@ -1,6 +1,7 @@
 import type { TF } from './tf.ts';
 import type { ParameterVector } from './parameters.ts';
 import type { GradientContext, GradientOutcome, GradientSettings } from './settings.ts';
+import type { FitState } from './callbacks.ts';
 
 /** The loss and its gradient by the fitted parameters (constrained units) at one point. */
 export interface PointGradient {
@@ -27,8 +28,8 @@ export interface GradientRun<Soll> {
   evaluate(us: Float64Array[], first?: number): Promise<PointGradient[]>;
   /** Throws, naming the point, where the loss or a gradient is not finite; at step 0 warns of parameters the loss ignores. */
   checkFinite(r: PointGradient, iteration: number): void;
-  /** Runs the callbacks; true if one asks to stop. */
-  stop(iteration: number, loss: number, params: Record<string, number>): boolean;
+  /** Runs the callbacks; if one asks to stop, why ('plateau', else 'user stop'). */
+  stop(iteration: number, loss: number, params: Record<string, number>): FitState['stopReason'];
   /** Records evaluated points with every value (held constants too), as a search records them. */
   record(points: { params: Record<string, number>; loss: number }[], iteration: number): void;
 }

@@ -172,7 +172,9 @@ export async function renderReport(results: ResultsFile, options: ReportOptions 
     ['method', results.method],
     ['evaluations', `${results.evaluations ?? history.length}${failed ? ` (${failed} failed)` : ''}`],
   ];
-  if (results.iterations) summary.push(['gradient steps', String(results.iterations)]);
+  if (results.iterations) summary.push(['gradient steps', `${results.iterations}${typeof results.gradientEvaluations === 'number' ? ` (${results.gradientEvaluations} evaluations, counted apart)` : ''}`]);
+  const stops = Object.entries(results.stopReason ?? {});
+  if (stops.length > 0) summary.push(['stopped', stops.map(([part, why]) => `${why} (${part})`).join(', ')]);
   summary.push(['wall time', formatSeconds(results.elapsedSeconds)]);
   summary.push(['seed', String(results.seed)]);
   summary.push(['best loss', finite(results.loss) ? formatNumber(results.loss) + (finite(results.lossSd) && results.lossSd > 0 ? ` ± ${formatNumber(results.lossSd, 3)} (SD)` : '') : 'none (no successful evaluation)']);

@@ -1,6 +1,6 @@
 import type { IterationState } from '../lbfgs.ts';
 import type { ParameterVector } from '../parameters.ts';
-import type { GradientOutcome } from '../settings.ts';
+import type { GradientOutcome, GradientStopReason } from '../settings.ts';
 import type { GradientRun } from '../strategy.ts';
 
 /** One start of a method that optimises the starts one after another. */
@@ -17,7 +17,7 @@ export interface Start {
 
 /**
  * Runs `optimise` on each start in turn (L-BFGS, Levenberg–Marquardt); the iterations add
- * up, and the stop reason is the last start's.
+ * up, and the stop reason is that of the start that ended lowest (f of L-BFGS, cost of LM).
  *
  * ```ts
  * const outcome = await eachStart(run, (start) => lbfgs(fg, start.u0, start.options));
@@ -25,13 +25,15 @@ export interface Start {
  */
 export async function eachStart<Soll>(
   run: GradientRun<Soll>,
-  optimise: (start: Start) => Promise<{ iterations: number; reason: string }>,
+  optimise: (start: Start) => Promise<{ iterations: number; reason: string; f?: number; cost?: number }>,
 ): Promise<GradientOutcome> {
   let iterations = 0;
-  let stoppedBy = 'iterations';
+  let stoppedBy: GradientStopReason = 'max iterations';
+  let lowest = Infinity;
   for (const [index, u0] of run.startU.entries()) {
     const vector = run.vectors[index]!;
     let step = 0;
+    let asked: GradientStopReason | undefined;
     const result = await optimise({
       index,
       vector,
@@ -40,13 +42,35 @@ export async function eachStart<Soll>(
         maxIterations: run.settings.iterations,
         onIteration: (st) => {
           step = st.iteration;
-          return run.stop(st.iteration, st.f, vector.values(st.x));
+          asked = run.stop(st.iteration, st.f, vector.values(st.x));
+          return asked !== undefined;
         },
       },
       step: () => step,
     });
     iterations += result.iterations;
-    stoppedBy = result.reason;
+    const value = result.f ?? result.cost ?? NaN;
+    if (index === 0 || value < lowest) {
+      lowest = value;
+      stoppedBy = result.reason === 'callback' ? (asked ?? 'user stop') : stopReason(result.reason);
+    }
   }
   return { iterations, stoppedBy };
+}
+
+/** The optimisers' own terms ({@link LbfgsResult}, {@link LmResult}) in the words a fit reports. */
+const REASONS: Record<string, GradientStopReason> = {
+  gradient: 'converged: gradient tolerance',
+  function: 'converged: function tolerance',
+  step: 'converged: step tolerance',
+  'line-search': 'line search failed',
+  damping: 'damping limit',
+  'max-iterations': 'max iterations',
+};
+
+function stopReason(reason: string): GradientStopReason {
+  const said = REASONS[reason];
+  // an optimiser with a new reason must be given its words here, not reported as something else
+  if (!said) throw new Error(`internal: no stop reason for the optimiser's '${reason}'`);
+  return said;
 }

@@ -24,7 +24,8 @@ export function firstOrder(make: (tf: TF, rate: number) => Optimizer): GradientS
           results.forEach((r) => checkFinite(r, iteration));
           record(results, iteration);
           const best = results.reduce((a, b) => (b.loss < a.loss ? b : a));
-          if (stop(iteration, best.loss, best.params)) return { iterations: iteration + 1, stoppedBy: 'callback' };
+          const asked = stop(iteration, best.loss, best.params);
+          if (asked) return { iterations: iteration + 1, stoppedBy: asked };
           const gradU = results.map((r, k) => vectors[k]!.pullback(us[k]!, r.grad));
           names.forEach((_, p) => {
             tf.tidy(() => {
@@ -37,7 +38,7 @@ export function firstOrder(make: (tf: TF, rate: number) => Optimizer): GradientS
         }
         // the point the last step reached has not been evaluated yet
         record(await evaluate(us), iteration);
-        return { iterations: iteration, stoppedBy: 'iterations' };
+        return { iterations: iteration, stoppedBy: 'max iterations' };
       } finally {
         variables.forEach((v) => v.dispose());
         optimisers.forEach((o) => o.dispose());

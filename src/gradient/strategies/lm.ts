@@ -1,6 +1,7 @@
 import { toNumber, type LossValue } from '../../loss/value.ts';
 import { levenbergMarquardt } from '../lm.ts';
 import type { GradientStrategy } from '../strategy.ts';
+import { NonFiniteLossError } from '../settings.ts';
 import { eachStart } from './each-start.ts';
 
 /**
@@ -40,7 +41,7 @@ export const lmStrategy: GradientStrategy = {
             }
           }
           const cost = 0.5 * r.reduce((a, x) => a + x * x, 0);
-          if (!Number.isFinite(cost)) throw new Error(`gradient fitting stopped at step ${step()}: residuals not finite at ${names.map((n) => `${n} = ${params[n]}`).join(', ')}`);
+          if (!Number.isFinite(cost)) throw new NonFiniteLossError(`gradient fitting stopped at step ${step()}: residuals not finite at ${names.map((n) => `${n} = ${params[n]}`).join(', ')}`);
           run.record([{ params, loss: toNumber(ctx.getLoss(ist, ctx.soll(0)) as LossValue) }], step());
           return { r, J };
         },
