@@ -16,7 +16,8 @@ import { isModelModule } from '../models/load.ts';
 import { importModule } from '../parallel/import-module.ts';
 import { UsageError } from './errors.ts';
 import { example } from './help.ts';
-import { progressBar } from './progress.ts';
+import { progressBar, terminalRestore } from './progress.ts';
+import { interruptMessage, onInterrupt } from '../fit/results-writer.ts';
 
 interface CommonOptions {
   method?: string;
@@ -26,6 +27,7 @@ interface CommonOptions {
   seed: string;
   out?: string;
   resume?: boolean;
+  force?: boolean;
   json?: boolean;
   batchSize?: string;
   iters?: string;
@@ -61,7 +63,8 @@ function addCommon(cmd: Command, defaultEvals: number): Command {
     .option('--workers <n>', `threads evaluating each batch (default: one per core, here ${availableParallelism()}); results do not depend on it`)
     .option('--seed <n>', 'seed of the search and the noise', String(FIT_DEFAULTS.seed))
     .option('--batch-size <n>', 'parameter sets simulated together per round')
-    .option('--resume', 'continue from the results file given by --out')
+    .option('--resume', 'continue from the results file given by --out, exactly where it stopped (refused if the data, model, bounds, loss or method differ)')
+    .option('--force', 'with --resume: accept a results file of a different fit (the differences are printed)')
     .option('--json', 'print the result as JSON on stdout')
     .option('--report', 'also write an HTML report beside the results file (results.html)');
 }
@@ -109,13 +112,20 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, out: str
     throw new UsageError((err as Error).message.replace(/^OptNeuron: /, ''));
   }
   const total = plannedEvaluations(parsed, { maxEvals, iterations, starts });
+  if (common.force && !common.resume) throw new UsageError('--force goes with --resume (it accepts a results file of a different fit)');
   const bar = progressBar(total, label);
+  // a signal: the bar stops and the terminal gets its cursor and line wrap back before the message
+  onInterrupt((_signal, saved) => {
+    bar.stop();
+    process.stderr.write(terminalRestore(process.stderr.isTTY) + '\n' + interruptMessage(saved, '--resume'));
+  });
   let result: FitResult;
   const started = performance.now();
   try {
-    result = await opt.run({ maxEvals, maxSeconds, resultsFile: out, resume: common.resume, onProgress: (p) => bar.update(p.evaluations, p.bestLoss) });
+    result = await opt.run({ maxEvals, maxSeconds, resultsFile: out, resume: common.resume, force: common.force, onProgress: (p) => bar.update(p.evaluations, p.bestLoss) });
   } finally {
     bar.stop();
+    onInterrupt(undefined);
   }
   const seconds = (performance.now() - started) / 1000;
   const extra = afterFit ? await afterFit(result) : {};
@@ -133,7 +143,7 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, out: str
     return;
   }
   const fitted = new Set(opt.variables.fitted.map((f) => f.name));
-  process.stdout.write(`${label}: ${result.evaluations} evaluations${result.iterations ? `, ${result.iterations} gradient steps` : ''} (${result.method}) in ${seconds.toFixed(1)} s, best loss ${result.loss.toPrecision(6)}` + (result.lossSd > 0 ? ` ± ${result.lossSd.toPrecision(3)}` : '') + '\n');
+  process.stdout.write(`${label}: ${result.evaluations} evaluations${result.iterations ? `, ${result.iterations} gradient steps` : ''} (${result.method}) in ${result.elapsedSeconds.toFixed(1)} s${common.resume ? ` (${seconds.toFixed(1)} s since resumed)` : ''}, best loss ${result.loss.toPrecision(6)}` + (result.lossSd > 0 ? ` ± ${result.lossSd.toPrecision(3)}` : '') + '\n');
   for (const [k, v] of Object.entries(result.params)) process.stdout.write(`  ${k} = ${Number(v.toPrecision(6))}${fitted.has(k) ? '' : '  (held)'}\n`);
   const validation = extra.validation as Validation | undefined;
   if (validation) {
