@@ -26,6 +26,9 @@ export { Variables, type VariablesBounds, type VariableBound } from './fit/varia
 export { traceFitOptions, TRACE_LOSSES, type TraceFitSpec, type TraceLoss } from './fit/trace-fit.ts';
 export { validateOnSweeps, type Validation, type SweepValidation } from './fit/validate.ts';
 export { readResultsFile, type ResultsFile, type Evaluation } from './fit/results-file.ts';
+/** What a SIGINT or SIGTERM prints once the open results files are flushed; the fingerprint a results file records. */
+export { interruptMessage, onInterrupt, type InterruptHandler, type SavedFit } from './fit/results-writer.ts';
+export { hashValue, type Fingerprint } from './fit/fingerprint.ts';
 export * from './loss/index.ts';
 export * from './search/index.ts';
 export { samplers } from './search/registry.ts';

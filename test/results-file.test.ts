@@ -68,6 +68,6 @@ describe('readResultsFile: one reader, errors that say what the file was read fo
     await expect(opt.run({ maxEvals: 4, resultsFile: other, resume: true })).rejects.toThrow(/^cannot resume: .* is not a neurofit results file/);
     const cmaes = join(dir, 'cmaes.json');
     writeFileSync(cmaes, JSON.stringify({ ...file, method: 'cmaes' }));
-    await expect(opt.run({ maxEvals: 4, resultsFile: cmaes, resume: true })).rejects.toThrow("cannot resume: the file used method 'cmaes', this fit 'tpe'");
+    await expect(opt.run({ maxEvals: 4, resultsFile: cmaes, resume: true })).rejects.toThrow("cannot resume: the method differs (file 'cmaes', this fit 'tpe')");
   });
 });

@@ -18,7 +18,8 @@ import { importModule } from '../parallel/import-module.ts';
 import { UsageError } from './errors.ts';
 import { writeHistoryCsv } from '../fit/history-csv.ts';
 import { example } from './help.ts';
-import { progressBar } from './progress.ts';
+import { progressBar, terminalRestore } from './progress.ts';
+import { interruptMessage, onInterrupt } from '../fit/results-writer.ts';
 
 interface CommonOptions {
   method?: string;
@@ -28,6 +29,7 @@ interface CommonOptions {
   seed: string;
   out?: string;
   resume?: boolean;
+  force?: boolean;
   json?: boolean;
   batchSize?: string;
   iters?: string;
@@ -64,7 +66,8 @@ function addCommon(cmd: Command, defaultEvals: number): Command {
     .option('--workers <n>', `threads evaluating each batch (default: one per core, here ${availableParallelism()}); results do not depend on it`)
     .option('--seed <n>', "seed of the search and the noise (a fit module's seed wins over the default)", String(FIT_DEFAULTS.seed))
     .option('--batch-size <n>', 'parameter sets simulated together per round')
-    .option('--resume', 'continue from the results file given by --out')
+    .option('--resume', 'continue from the results file given by --out, exactly where it stopped (refused if the data, model, bounds, loss or method differ)')
+    .option('--force', 'with --resume: accept a results file of a different fit (the differences are printed)')
     .option('--json', 'print the result as JSON on stdout')
     .option('--report', 'also write an HTML report beside the results file (results.html)')
     .option('--history-csv <file.csv>', 'also write every evaluation as CSV (evaluation, loss, lossSd, parameters)');
@@ -161,14 +164,21 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, settings
     throw new UsageError((err as Error).message.replace(/^OptNeuron: /, ''));
   }
   const total = plannedEvaluations(parsed, { maxEvals, iterations, starts });
+  if (common.force && !common.resume) throw new UsageError('--force goes with --resume (it accepts a results file of a different fit)');
   const unit = parsed.refine ? (parsed.search ? 'evaluations + gradient steps' : 'gradient steps') : 'evaluations';
   const bar = progressBar(total, label, unit);
+  // a signal: the bar stops and the terminal gets its cursor and line wrap back before the message
+  onInterrupt((_signal, saved) => {
+    bar.stop();
+    process.stderr.write(terminalRestore(process.stderr.isTTY) + '\n' + interruptMessage(saved, '--resume'));
+  });
   let result: FitResult;
   const started = performance.now();
   try {
-    result = await opt.run({ maxEvals, maxSeconds, resultsFile: out, resume: common.resume, settings: settings.recorded, onProgress: (p) => bar.update(p.evaluations, p.bestLoss) });
+    result = await opt.run({ maxEvals, maxSeconds, resultsFile: out, resume: common.resume, force: common.force, settings: settings.recorded, onProgress: (p) => bar.update(p.evaluations, p.bestLoss) });
   } finally {
     bar.stop();
+    onInterrupt(undefined);
   }
   const seconds = (performance.now() - started) / 1000;
   const extra = afterFit ? await afterFit(result) : {};
@@ -188,7 +198,7 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, settings
     return;
   }
   const fitted = new Set(opt.variables.fitted.map((f) => f.name));
-  process.stdout.write(`${label}: ${workDone(result)} (${result.method}) in ${seconds.toFixed(1)} s, best loss ${result.loss.toPrecision(6)}` + (result.lossSd > 0 ? ` ± ${result.lossSd.toPrecision(3)}` : '') + '\n');
+  process.stdout.write(`${label}: ${workDone(result)} (${result.method}) in ${result.elapsedSeconds.toFixed(1)} s${common.resume ? ` (${seconds.toFixed(1)} s since resumed)` : ''}, best loss ${result.loss.toPrecision(6)}` + (result.lossSd > 0 ? ` ± ${result.lossSd.toPrecision(3)}` : '') + '\n');
   process.stdout.write(`  settings: ${Object.entries(settings.recorded).map(([name, s]) => `${name} ${s.value} (${s.from})`).join(', ')}\n`);
   process.stdout.write(`  stopped: ${Object.entries(result.stopReason).map(([part, why]) => `${why} (${part})`).join(', ')}\n`);
   for (const [k, v] of Object.entries(result.params)) process.stdout.write(`  ${k} = ${Number(v.toPrecision(6))}${fitted.has(k) ? '' : '  (held)'}\n`);

@@ -17,3 +17,15 @@ export function progressBar(total: number, label: string, unit = 'evaluations'):
     },
   };
 }
+
+/**
+ * What gives a terminal back its cursor and line wrap (the progress bar turns both off):
+ * empty when the stream is not a terminal, whose output stays clean.
+ *
+ * ```ts
+ * process.stderr.write(terminalRestore(process.stderr.isTTY)); // '\x1b[?25h\x1b[?7h' on a terminal
+ * ```
+ */
+export function terminalRestore(isTTY: boolean | undefined): string {
+  return isTTY ? '\x1b[?25h\x1b[?7h' : '';
+}

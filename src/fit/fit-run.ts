@@ -24,22 +24,29 @@ export interface FitRun<Soll> {
   readonly history: Evaluation[];
   /** Records the results file as it is now: written at most about once a second while running, at once when done. */
   save(status: ResultsFile['status'], extra?: Partial<ResultsFile>): void;
+  /** The search's sampler state saved with the history (set after each round). */
+  samplerState: ResultsFile['samplerState'];
+  /** Wall time so far (s), previous runs of a resumed fit included. */
+  elapsed(): number;
   /** Tells `onProgress` the work done (default: the evaluations so far), out of `planned`, and the best loss. */
   progress(planned: number, done?: number): void;
 }
 
 /** @internal What a run starts from, besides what {@link fitRun} builds. */
-export interface FitRunStart<Soll> extends Omit<FitRun<Soll>, 'save' | 'progress' | 'deadline'> {
+export interface FitRunStart<Soll> extends Omit<FitRun<Soll>, 'save' | 'progress' | 'deadline' | 'samplerState' | 'elapsed'> {
   run: RunOptions;
   writer: ResultsWriter;
   /** When run() began (ms since the epoch): the wall time and the time budget count from it, worker start-up included. */
   started: number;
+  /** Wall time (s) of the runs before a resume. */
+  previousSeconds: number;
 }
 
 /** @internal The state of one run, with its results file and progress reports. */
 export function fitRun<Soll>(s: FitRunStart<Soll>): FitRun<Soll> {
   const { run: r, header, writer, started, history } = s;
-  return {
+  const elapsed = () => s.previousSeconds + (Date.now() - started) / 1000;
+  const fit: FitRun<Soll> = {
     options: s.options,
     header,
     method: s.method,
@@ -49,10 +56,19 @@ export function fitRun<Soll>(s: FitRunStart<Soll>): FitRun<Soll> {
     target: s.target,
     pool: s.pool,
     history,
-    save: (status, extra = {}) =>
-      writer.update(() => resultsContents(header, status, history, { elapsedSeconds: (Date.now() - started) / 1000, ...(r.settings ? { settings: r.settings } : {}), ...extra }), status === 'done'),
+    samplerState: undefined,
+    elapsed,
+    save: (status, extra = {}) => {
+      // the state of this moment: the history read when the file is written holds no more than it
+      const samplerState = fit.samplerState;
+      writer.update(
+        () => resultsContents(header, status, history, { elapsedSeconds: elapsed(), ...(r.settings ? { settings: r.settings } : {}), ...(samplerState ? { samplerState } : {}), ...extra }),
+        status === 'done',
+      );
+    },
     progress: (planned, done = history.length) => r.onProgress?.({ evaluations: done, maxEvals: planned, bestLoss: bestEvaluation(history)?.loss ?? NaN }),
   };
+  return fit;
 }
 
 /** @internal How a run's parts ended: the search's evaluations (the first of the history), gradient steps, and why each part stopped. */
@@ -101,6 +117,7 @@ export async function finishRun<Soll>(fit: FitRun<Soll>, end: RunEnd, resultsFil
     gradientEvaluations: history.length - end.searchEvaluations,
     iterations: end.iterations,
     stopReason: end.stopReason,
+    elapsedSeconds: fit.elapsed(),
     history,
     results: bestResults,
     target: targetResults,

@@ -13,6 +13,8 @@ import { readResultsFile } from './results-file.ts';
 import { checkResumable, type ResultsHeader } from './results-contents.ts';
 import { ResultsWriter } from './results-writer.ts';
 import { runSearch, searchSampler } from './search-loop.ts';
+import { fitFingerprint } from './fingerprint.ts';
+import type { SamplerState } from '../search/sampler.ts';
 import type { Variables } from './variables.ts';
 
 export type { FitResult, OptNeuronOptions, RunOptions } from './options.ts';
@@ -76,14 +78,32 @@ export class OptNeuron<Soll = unknown> {
     if (search && (!Number.isInteger(maxEvals) || maxEvals < 1)) throw new Error(`OptNeuron.run: maxEvals must be an integer >= 1, got ${r.maxEvals}`);
     if (r.resume && !r.resultsFile) throw new Error('OptNeuron.run: resume needs a resultsFile');
     if (r.maxSeconds !== undefined && !(r.maxSeconds > 0)) throw new Error(`OptNeuron.run: maxSeconds must be > 0, got ${r.maxSeconds}`);
-    const header = this.header();
+    const header = this.header(r.resultsFile !== undefined);
     const history: Evaluation[] = [];
+    let resumed: { state?: SamplerState; points: Point[]; losses: number[] } | undefined;
+    let previousSeconds = 0;
     if (r.resume) {
-      const previous = readResultsFile(r.resultsFile!, 'resume');
-      checkResumable(previous, header);
-      history.push(...previous.history);
+      const file = r.resultsFile!;
+      const previous = readResultsFile(file, 'resume');
+      const accepted = checkResumable(previous, header, file, r.force);
+      if (accepted.length > 0) notice(`resuming ${file} despite (force): ${accepted.join('; ')}`);
+      previousSeconds = previous.elapsedSeconds ?? 0;
+      // a forced resume with another method cannot use the other sampler's state
+      const saved = search && previous.samplerState?.state.kind === search ? previous.samplerState : undefined;
+      // the search's evaluations; a refinement after them is redone from the finished search (it is deterministic)
+      const kept = saved ? Math.min(saved.evaluations, previous.history.length) : search ? previous.history.length : 0;
+      history.push(...previous.history.slice(0, kept));
+      if (previous.history.length > kept) notice(`the ${previous.history.length - kept} gradient-step evaluations in ${file} are redone from ${kept > 0 ? 'the finished search' : 'the start'}`);
+      const why = previous.samplerState ? `${file} holds the state of a '${String(previous.samplerState.state.kind)}' sampler, not '${search}'` : `${file} holds no sampler state (an older neurofit wrote it)`;
+      if (search && !saved && kept > 0) notice(`${why}: the search is told its ${kept} evaluations and goes on from a new random stream, not exactly as it would have`);
+      const points = history.map((h) => this.evaluator.fittedPart(h.params));
+      const losses = history.map((h) => h.loss);
+      resumed = {
+        points,
+        losses,
+        state: saved ? ({ ...saved.state, trials: points.map((params, k) => ({ params, loss: Number.isFinite(losses[k]) ? losses[k]! : null })) } as SamplerState) : undefined,
+      };
     }
-    const resumed = r.resume ? { points: history.map((h) => this.evaluator.fittedPart(h.params)), losses: history.map((h) => h.loss) } : undefined;
     const sampler = search ? searchSampler(search, this.space, this.seed, resumed) : undefined;
 
     const started = Date.now();
@@ -93,7 +113,7 @@ export class OptNeuron<Soll = unknown> {
     const writer = new ResultsWriter(r.resultsFile);
     try {
       const target = await this.evaluator.target();
-      const fit = fitRun({ options: this.options, run: r, header, method: this.parsed, maxEvals, evaluator: this.evaluator, target, pool, history, writer, started });
+      const fit = fitRun({ options: this.options, run: r, header, method: this.parsed, maxEvals, evaluator: this.evaluator, target, pool, history, writer, started, previousSeconds });
       fit.save('running');
       const searched = sampler ? await runSearch(fit, sampler) : undefined;
       const searchEvaluations = history.length;
@@ -116,8 +136,9 @@ export class OptNeuron<Soll = unknown> {
     return this.evaluator.evaluate(points);
   }
 
-  private header(): ResultsHeader {
+  private header(withFingerprint: boolean): ResultsHeader {
     const o = this.options;
+    const settings = { method: this.method, seed: this.seed, timeStep: this.evaluator.timeStep, numRepLoss: this.evaluator.numRepLoss };
     return {
       model: o.neuronModel.name,
       target: o.targetNeuronModel ? o.targetNeuronModel.name : 'resultsSoll',
@@ -126,6 +147,13 @@ export class OptNeuron<Soll = unknown> {
       timeStep: this.evaluator.timeStep,
       numRepLoss: this.evaluator.numRepLoss,
       fitted: this.variables.fitted,
+      // hashing the data costs time in proportion to it: only for a file
+      ...(withFingerprint ? { fingerprint: fitFingerprint(o, settings) } : {}),
     };
   }
+}
+
+/** What a resume does besides the obvious, on stderr: nothing it changes is silent. */
+function notice(message: string): void {
+  process.stderr.write(`resume: ${message}\n`);
 }

@@ -50,6 +50,12 @@ export interface OptNeuronOptions<Soll = unknown> extends EvaluatorOptions<Soll>
   workers?: number;
   /** The module that builds these options, for worker threads (see {@link OptionsSource}). */
   source?: OptionsSource;
+  /**
+   * What identifies the data and the loss in the results file's fingerprint where
+   * `resultsSoll` and `getLoss`'s source do not: e.g. a replayed stimulus (`data`), a loss
+   * chosen by name inside a closure (`loss`). A resume refuses a file whose fingerprint differs.
+   */
+  fingerprint?: { data?: unknown; loss?: unknown };
   /** The target as recordings (the shape of `Results.toJSON()`), kept in the results file for reports when `resultsSoll` is data. */
   targetRecordings?: RecordingsJson;
 }
@@ -61,8 +67,14 @@ export interface RunOptions {
   maxSeconds?: number;
   /** JSON kept current as the fit goes (at most about once a second; at once on errors, SIGINT and SIGTERM), so an interrupted fit keeps what it evaluated. */
   resultsFile?: string;
-  /** Continue from `resultsFile`. */
+  /**
+   * Continue from `resultsFile`, exactly where it stopped: the search's sampler is restored
+   * from the file; an interrupted gradient refinement (or a gradient fit alone) is redone from
+   * the finished search, as it is deterministic. Refused if the file is of another fit.
+   */
   resume?: boolean;
+  /** With `resume`: accept a file whose fingerprint differs (the differences go to stderr). */
+  force?: boolean;
   /** Kept in the results file as `settings`: where each setting came from (the CLI records `{ seed: { value: 3, from: 'module' }, ... }`). */
   settings?: Record<string, { value: unknown; from: string }>;
   /**
@@ -88,6 +100,8 @@ export interface FitResult {
   iterations: number;
   /** Why the search and the gradient fitting stopped. */
   stopReason: FitStopReason;
+  /** Wall time (s), over every resume. */
+  elapsedSeconds: number;
   history: Evaluation[];
   /** The experiment run with the best parameters. */
   results: Results;

@@ -1,5 +1,6 @@
 import type { Evaluation } from '../search/sampler.ts';
 import type { ResultsFile } from './results-file.ts';
+import { fingerprintDifferences, type Fingerprint } from './fingerprint.ts';
 
 /** Which fit a results file belongs to: what it says at the top besides the best values. */
 export interface ResultsHeader {
@@ -11,6 +12,8 @@ export interface ResultsHeader {
   timeStep: number;
   numRepLoss: number;
   fitted: { name: string; low: number; high: number }[];
+  /** Written when there is a results file: what `resume` checks. */
+  fingerprint?: Fingerprint;
 }
 
 /**
@@ -33,13 +36,24 @@ export function resultsContents(header: ResultsHeader, status: ResultsFile['stat
   };
 }
 
-/** @internal Throws unless the file was written by the same fit: same fitted variables, method and model. */
-export function checkResumable(previous: ResultsFile, header: ResultsHeader): void {
-  const names = header.fitted.map((f) => f.name).join(',');
-  const before = previous.fitted.map((f) => f.name).join(',');
-  if (names !== before) throw new Error(`cannot resume: the file fitted ${before}, this fit fits ${names}`);
-  if (previous.method !== header.method) throw new Error(`cannot resume: the file used method '${previous.method}', this fit '${header.method}'`);
-  if (previous.model !== header.model) throw new Error(`cannot resume: the file fitted model '${previous.model}', not '${header.model}'`);
+/**
+ * @internal Throws unless the file was written by the same fit, naming each difference
+ * (data, model, experiment, variables and bounds, loss, method, seed, time step, repetitions;
+ * a file without a fingerprint cannot be checked); with `force`, returns the differences instead.
+ */
+export function checkResumable(previous: ResultsFile, header: ResultsHeader, path: string, force = false): string[] {
+  const fit = header.fingerprint!;
+  // a file from before fingerprints: what its header says
+  const file: Partial<Fingerprint> = previous.fingerprint ?? { method: previous.method, seed: previous.seed, timeStep: previous.timeStep, numRepLoss: previous.numRepLoss };
+  const differences = fingerprintDifferences(file, fit);
+  const names = (f: { name: string }[]) => f.map((x) => x.name).join(',');
+  if (!previous.fingerprint && names(previous.fitted) !== names(header.fitted)) {
+    differences.unshift(`the fitted variables differ (file ${names(previous.fitted)}, this fit ${names(header.fitted)})`);
+  }
+  if (previous.model !== header.model) differences.unshift(`the model differs (file '${previous.model}', this fit '${header.model}')`);
+  if (!previous.fingerprint) differences.push(`${path} has no fingerprint of its data, model and loss (written by an older neurofit), so they cannot be checked`);
+  if (differences.length > 0 && !force) throw new Error(`cannot resume: ${differences.join('; ')}; to resume anyway, pass force (--force)`);
+  return differences;
 }
 
 /** @internal The evaluation with the lowest finite loss (the first of equals), if any. */

@@ -4,6 +4,7 @@ import type { Evaluation } from '../search/sampler.ts';
 import type { RecordingsJson } from '../experiment/results.ts';
 import type { Validation } from './validate.ts';
 import type { FitStopReason } from './stop-reason.ts';
+import type { Fingerprint } from './fingerprint.ts';
 
 export type { Evaluation, RecordingsJson };
 
@@ -25,7 +26,14 @@ export interface ResultsFile {
   loss: number | null;
   lossSd: number | null;
   history: Evaluation[];
-  /** Wall time so far (s). */
+  /** What the fit is (hashes of the data, model and loss; bounds; method, seed, ...): a resume refuses a file of another fit. */
+  fingerprint?: Fingerprint;
+  /**
+   * The search's sampler after its last completed round (see `Sampler.state`), without its
+   * trials: they are the first `evaluations` entries of `history`. A resume continues from it.
+   */
+  samplerState?: { evaluations: number; state: Record<string, unknown> };
+  /** Wall time so far (s), over every resume. */
   elapsedSeconds?: number;
   /** The fitted model on held-out sweeps (`fit-trace --validate`). */
   validation?: Validation;

@@ -13,14 +13,13 @@ export class ResultsWriter {
   private last = 0;
   private cost = 0;
   private pending: (() => ResultsFile) | undefined;
+  /** Evaluations in the file as last written (undefined: not written yet). */
+  private saved: number | undefined;
 
   constructor(private readonly path: string | undefined) {
     if (!path) return;
-    if (open.size === 0) {
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-    }
     open.add(this);
+    listen();
   }
 
   /** Records the file's contents (built lazily); `now` writes at once. */
@@ -34,7 +33,9 @@ export class ResultsWriter {
   flush(): void {
     if (!this.path || !this.pending) return;
     const started = Date.now();
-    writeResultsFile(this.path, this.pending());
+    const contents = this.pending();
+    writeResultsFile(this.path, contents);
+    this.saved = contents.evaluations;
     this.pending = undefined;
     this.last = Date.now();
     this.cost = this.last - started;
@@ -43,17 +44,70 @@ export class ResultsWriter {
   /** Flushes and stops listening for signals. */
   close(): void {
     this.flush();
-    if (!open.delete(this) || open.size > 0) return;
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    if (open.delete(this)) listen();
   }
+
+  /** @internal Flushes, closes and says what the file holds. */
+  interrupt(): SavedFit {
+    this.close();
+    return { path: this.path!, evaluations: this.saved };
+  }
+}
+
+/** A results file as a signal left it: `evaluations` undefined if the fit had written nothing yet. */
+export interface SavedFit {
+  path: string;
+  evaluations?: number;
+}
+
+/** What happens on SIGINT or SIGTERM once every open results file is flushed, before the process exits. */
+export type InterruptHandler = (signal: NodeJS.Signals, saved: SavedFit[]) => void;
+
+/**
+ * Replaces what a SIGINT or SIGTERM prints once the open results files are flushed (by
+ * default, `N evaluations saved to FILE; continue with run({ resume: true })` on stderr);
+ * `undefined` restores the default. The process then exits with 128 + the signal's number
+ * (130, 143). While a handler is set, signals are handled even with no fit running, so a
+ * command line can restore its terminal at any time.
+ *
+ * ```ts
+ * onInterrupt((signal, saved) => {
+ *   for (const s of saved) process.stderr.write(`${s.evaluations} evaluations saved to ${s.path}\n`);
+ * });
+ * ```
+ */
+export function onInterrupt(handler: InterruptHandler | undefined): void {
+  interruptHandler = handler;
+  listen();
+}
+
+/** The default message: what each file holds and how to go on. */
+export function interruptMessage(saved: SavedFit[], resume = 'run({ resume: true })'): string {
+  return saved
+    .map((s) => (s.evaluations === undefined ? `interrupted before any evaluation was saved to ${s.path}\n` : `${s.evaluations} evaluations saved to ${s.path}; continue with ${resume}\n`))
+    .join('');
 }
 
 /** Writers of fits running in this process: a signal flushes them all. */
 const open = new Set<ResultsWriter>();
+let interruptHandler: InterruptHandler | undefined;
+let listening = false;
+
+/** Listens for signals while a results file is open or a handler is set, and only then. */
+function listen(): void {
+  const want = open.size > 0 || interruptHandler !== undefined;
+  if (want === listening) return;
+  listening = want;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    if (want) process.on(signal, onSignal);
+    else process.off(signal, onSignal);
+  }
+}
 
 function onSignal(signal: NodeJS.Signals): void {
-  for (const writer of [...open]) writer.close();
+  const saved = [...open].map((writer) => writer.interrupt());
+  if (interruptHandler) interruptHandler(signal, saved);
+  else process.stderr.write(interruptMessage(saved));
   // the shell's convention for a process ended by a signal
   process.exit(128 + (constants.signals[signal] ?? 0));
 }

@@ -1,5 +1,5 @@
 import { samplers } from '../search/registry.ts';
-import type { Sampler } from '../search/sampler.ts';
+import type { Sampler, SamplerState } from '../search/sampler.ts';
 import type { Point, Space } from '../search/space.ts';
 import { FIT_DEFAULTS } from './defaults.ts';
 import type { FitRun } from './fit-run.ts';
@@ -7,15 +7,25 @@ import type { SearchStopReason } from './stop-reason.ts';
 import { bestEvaluation } from './results-contents.ts';
 
 /**
- * @internal The sampler of a search. A resumed search is told the evaluations so far and
- * draws from a stream of its own, so it does not repeat the suggestions it was told.
+ * @internal The sampler of a search. A resumed search continues from the saved sampler
+ * state; from a file without one (an older neurofit's), it is told the evaluations so far
+ * and draws from a stream of its own, so it does not repeat the suggestions it was told.
  */
-export function searchSampler(search: string, space: Space, seed: number, resumed?: { points: Point[]; losses: number[] }): Sampler {
+export function searchSampler(search: string, space: Space, seed: number, resumed?: { state?: SamplerState; points: Point[]; losses: number[] }): Sampler {
   const make = samplers[search]!;
   if (!resumed) return make(space, { seed });
+  if (resumed.state) return make(space, { seed, state: resumed.state });
   const sampler = make(space, { seed: `${seed}/resumed-at-${resumed.points.length}` });
   if (resumed.points.length > 0) sampler.tell(resumed.points, resumed.losses);
   return sampler;
+}
+
+/** Keeps the sampler's state (without its trials, which are the history's first entries) for the results file. */
+function recordState(fit: FitRun<unknown>, sampler: Sampler): void {
+  // a state costs time in proportion to the trials; only a fit with a results file keeps one
+  if (!sampler.state || !fit.header.fingerprint) return;
+  const { trials, ...state } = sampler.state();
+  fit.samplerState = { evaluations: trials.length, state };
 }
 
 /**
@@ -25,12 +35,15 @@ export function searchSampler(search: string, space: Space, seed: number, resume
  */
 export async function runSearch<Soll>(fit: FitRun<Soll>, sampler: Sampler): Promise<SearchStopReason> {
   const { options: o, history, maxEvals, evaluator, target, pool } = fit;
+  recordState(fit as FitRun<unknown>, sampler);
   while (history.length < maxEvals && Date.now() < fit.deadline) {
     const n = Math.min(o.batchSize ?? sampler.preferredBatch ?? FIT_DEFAULTS.batchSize, maxEvals - history.length);
     const points = sampler.ask(n);
     const evaluations = await pool.evaluate(points, (part) => evaluator.evaluate(part, target));
     sampler.tell(points, evaluations.map((e) => e.loss));
     history.push(...evaluations);
+    // saved with the history it belongs to: a resume asks exactly what this run asks next
+    recordState(fit as FitRun<unknown>, sampler);
     fit.save('running');
     fit.progress(maxEvals);
     if (o.verbose) {

@@ -141,6 +141,11 @@ export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace
       })),
     },
     timeStep: dt,
+    // the replayed stimulus is data too, and getLoss's source does not say which loss it computes
+    fingerprint: {
+      data: sweeps.map((s) => ({ I: s.I, sampleDt: s.sampleDt })),
+      loss: { loss, threshold, lossOptions: spec.lossOptions ?? null, ...(loss === 'features' ? { features: featureNames, windows } : {}) },
+    },
     workers: spec.workers,
     source: workerSource(spec),
     method: spec.method,

@@ -1,6 +1,6 @@
 import { CMAES } from './cmaes.ts';
 import { TPE } from './tpe/index.ts';
-import { checkAskCount, TrialLog, type Sampler, type SamplerOptions, type Trial } from './sampler.ts';
+import { checkAskCount, checkState, TrialLog, type Sampler, type SamplerOptions, type SamplerState, type Trial } from './sampler.ts';
 import { validateSpace, type Point, type Space } from './space.ts';
 
 export interface AutoOptions extends SamplerOptions {
@@ -32,11 +32,20 @@ export interface AutoOptions extends SamplerOptions {
  * auto.tell(points, points.map(loss));
  * ```
  */
+interface AutoState extends SamplerState {
+  explored: number;
+  /** The seed CMA-ES will take when it begins. */
+  seed: string;
+  tpe: { kind: string; [own: string]: unknown };
+  cmaes: { kind: string; [own: string]: unknown } | null;
+}
+
 export class AutoSampler implements Sampler {
   private readonly log: TrialLog;
   private readonly tpe: TPE;
   private cmaes: CMAES | undefined;
   private readonly explore: number;
+  private readonly seed: string;
 
   constructor(
     private readonly space: Space,
@@ -44,10 +53,29 @@ export class AutoSampler implements Sampler {
   ) {
     validateSpace(space);
     this.log = new TrialLog(space);
-    this.tpe = new TPE(space, { seed: `${options.seed ?? 0}/explore` });
     // CMA-ES cannot search unordered categories: with any, TPE does the whole search
     const categorical = Object.values(space).some((dim) => dim.kind === 'choice');
     this.explore = categorical ? Infinity : (options.explore ?? Math.max(50, 25 * Object.keys(space).length));
+    const state = options.state as AutoState | undefined;
+    this.seed = state ? String(state.seed) : String(options.seed ?? 0);
+    if (!state) {
+      this.tpe = new TPE(space, { seed: `${options.seed ?? 0}/explore` });
+      return;
+    }
+    checkState(state, 'auto');
+    const explored = state.cmaes ? state.explored : state.trials.length;
+    if (!Number.isInteger(explored) || explored < 0 || explored > state.trials.length) throw new Error(`auto: cannot restore from a state whose exploration count is ${String(state.explored)}`);
+    this.log.tell(state.trials.map((t) => t.params), state.trials.map((t) => t.loss as number));
+    // each sub-sampler was told a contiguous part of the trials: TPE until CMA-ES began, CMA-ES since
+    this.tpe = new TPE(space, { state: { ...state.tpe, trials: state.trials.slice(0, explored) } });
+    if (state.cmaes) this.cmaes = new CMAES(space, { sigma0: this.options.sigma0 ?? 0.2, state: { ...state.cmaes, trials: state.trials.slice(explored) } });
+  }
+
+  /** The trials once, the phase (how many TPE was told), and both sub-samplers' states without their trials. */
+  state(): SamplerState {
+    const { trials: _t, ...tpe } = this.tpe.state();
+    const cmaes = this.cmaes ? (({ trials: _c, ...rest }) => rest)(this.cmaes.state()) : null;
+    return { kind: 'auto', trials: this.log.state(), seed: this.seed, explored: this.log.trials.length - (this.cmaes?.trials.length ?? 0), tpe, cmaes };
   }
 
   get trials(): readonly Trial[] {
@@ -81,7 +109,7 @@ export class AutoSampler implements Sampler {
   private refiner(): CMAES {
     if (!this.cmaes) {
       const best = this.log.best();
-      this.cmaes = new CMAES(this.space, { seed: `${this.options.seed ?? 0}/cmaes`, x0: best?.params, sigma0: this.options.sigma0 ?? 0.2 });
+      this.cmaes = new CMAES(this.space, { seed: `${this.seed}/cmaes`, x0: best?.params, sigma0: this.options.sigma0 ?? 0.2 });
     }
     return this.cmaes;
   }

@@ -1,8 +1,7 @@
-import seedrandom from 'seedrandom';
 import { symmetricEigen } from '../numeric/eigen.ts';
-import { gaussian } from '../numeric/random.ts';
+import { gaussian, seededStream, type StatefulUniform } from '../numeric/random.ts';
 import { integerAtLeast, numberOption, positive } from '../numeric/validate.ts';
-import { checkAskCount, TrialLog, type Sampler, type SamplerOptions, type Trial } from './sampler.ts';
+import { checkAskCount, checkState, TrialLog, type Sampler, type SamplerOptions, type SamplerState, type Trial } from './sampler.ts';
 import { quantize, validateSpace, type Dimension, type Point, type Space } from './space.ts';
 
 export interface CMAESOptions extends SamplerOptions {
@@ -36,7 +35,7 @@ export interface CMAESOptions extends SamplerOptions {
  */
 export class CMAES implements Sampler {
   private readonly log: TrialLog;
-  private readonly rng: () => number;
+  private readonly rng: StatefulUniform;
   private readonly names: string[];
   private readonly maps: DimensionMap[];
   private readonly n: number;
@@ -52,7 +51,8 @@ export class CMAES implements Sampler {
   constructor(space: Space, options: CMAESOptions = {}) {
     validateSpace(space);
     this.log = new TrialLog(space);
-    this.rng = seedrandom.alea(String(options.seed ?? 0));
+    if (options.state) checkState(options.state, 'cmaes');
+    this.rng = seededStream(options.seed ?? 0, options.state?.rng, 'cmaes');
     this.names = Object.keys(space);
     this.maps = this.names.map((name) => dimensionMap(name, space[name]!));
     this.n = this.names.length;
@@ -61,6 +61,58 @@ export class CMAES implements Sampler {
     this.sigma0 = numberOption('CMA-ES', 'sigma0', options.sigma0, 0.3, positive);
     this.restarts = options.restarts ?? true;
     if (options.x0) this.x0 = this.names.map((name, i) => this.maps[i]!.toUnit(checkedStart(options.x0!, name)));
+    if (options.state) this.restore(options.state);
+  }
+
+  /**
+   * The trials, the stream's position, the population size, the restart count, the start of
+   * the next run, the current run (mean, step size, covariance and its eigendecomposition,
+   * evolution paths, generation, the generation's told samples, the best losses) and the
+   * asked samples not yet told. Infinite losses are stored as null.
+   */
+  state(): SamplerState {
+    const r = this.run;
+    const copy = (m: number[][]) => m.map((row) => [...row]);
+    return {
+      kind: 'cmaes',
+      trials: this.log.state(),
+      rng: this.rng.state(),
+      lambda: this.lambda,
+      runIndex: this.runIndex,
+      x0: this.x0 ? [...this.x0] : null,
+      run: r
+        ? {
+            ...r,
+            mean: [...r.mean],
+            C: copy(r.C),
+            B: copy(r.B),
+            D: [...r.D],
+            pc: [...r.pc],
+            ps: [...r.ps],
+            weights: [...r.weights],
+            told: r.told.map((t) => ({ y: [...t.y], loss: finiteOrNull(t.loss) })),
+            bestHistory: r.bestHistory.map(finiteOrNull),
+          }
+        : null,
+      pending: [...this.pending].map(([point, p]) => ({ point: { ...point }, y: [...p.y], generation: p.generation, run: p.run })),
+    };
+  }
+
+  private restore(state: SamplerState): void {
+    const s = state as SamplerState & { lambda: number; runIndex: number; x0: number[] | null; run: (Omit<Run, 'told' | 'bestHistory'> & { told: { y: number[]; loss: number | null }[]; bestHistory: (number | null)[] }) | null; pending: { point: Point; y: number[]; generation: number; run: number }[] };
+    const runOk = s.run === null || (typeof s.run === 'object' && Array.isArray(s.run.mean) && s.run.mean.length === this.n);
+    if (!Number.isInteger(s.lambda) || !Number.isInteger(s.runIndex) || !Array.isArray(s.pending) || !runOk) {
+      throw new Error(`cmaes: cannot restore from a state without its population size, restart count, run and pending samples for ${this.n} dimensions`);
+    }
+    this.log.tell(s.trials.map((t) => t.params), s.trials.map((t) => t.loss as number));
+    this.lambda = s.lambda;
+    this.runIndex = s.runIndex;
+    this.x0 = s.x0 ? [...s.x0] : undefined;
+    if (s.run) {
+      const infinite = (v: number | null) => (v === null ? Infinity : v);
+      this.run = { ...s.run, told: s.run.told.map((t) => ({ y: t.y, loss: infinite(t.loss) })), bestHistory: s.run.bestHistory.map(infinite) };
+    }
+    for (const p of s.pending) this.pending.set(p.point, { y: p.y, generation: p.generation, run: p.run });
   }
 
   get trials(): readonly Trial[] {
@@ -115,14 +167,21 @@ export class CMAES implements Sampler {
       return;
     }
     params.forEach((p, k) => {
-      const info = this.pending.get(p);
-      if (!info) return;
-      this.pending.delete(p);
+      const key = this.pending.has(p) ? p : this.pendingEqual(p);
+      if (key === undefined) return;
+      const info = this.pending.get(key)!;
+      this.pending.delete(key);
       if (info.run !== this.runIndex || info.generation !== this.run.generation) return;
       // a failed evaluation ranks last, so the distribution moves away from it
       this.run.told.push({ y: info.y, loss: trials[k]!.ok ? trials[k]!.loss : Infinity });
     });
     while (this.run.told.length >= this.lambda) this.update();
+  }
+
+  /** An asked sample equal to `p` (a copy of it, e.g. after a restored state), if any. */
+  private pendingEqual(p: Point): Point | undefined {
+    for (const q of this.pending.keys()) if (this.names.every((name) => q[name] === p[name])) return q;
+    return undefined;
   }
 
   private newRun(): Run {
@@ -281,6 +340,10 @@ function logarithmic(low: number, high: number, round: (x: number) => number): D
   const a = Math.log(low);
   const b = Math.log(high);
   return { toUnit: (x) => (Math.log(x) - a) / (b - a), fromUnit: (u) => round(Math.min(high, Math.max(low, Math.exp(a + u * (b - a))))) };
+}
+
+function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
 }
 
 /** Folds the real line onto [0, 1] by reflection at the bounds. */

@@ -10,7 +10,7 @@ export { choice, lognormal, loguniform, normal, qloguniform, quniform, samplePri
 /** A dimension's kind and prior, a space of named dimensions, and a point of it. */
 export type { Dimension, Point, Space } from './space.ts';
 /** The ask/tell interface every black-box method implements, its options and its record of one evaluation. */
-export type { Sampler, SamplerOptions, Trial } from './sampler.ts';
+export type { Sampler, SamplerOptions, SamplerState, Trial } from './sampler.ts';
 /** Random search: independent draws from the prior. */
 export { RandomSearch } from './random.ts';
 /** The Tree-structured Parzen Estimator (hyperopt's algorithm) and its options. */

@@ -1,5 +1,5 @@
-import seedrandom from 'seedrandom';
-import { checkAskCount, TrialLog, type Sampler, type SamplerOptions, type Trial } from './sampler.ts';
+import { seededStream, type StatefulUniform } from '../numeric/random.ts';
+import { checkAskCount, checkState, TrialLog, type Sampler, type SamplerOptions, type SamplerState, type Trial } from './sampler.ts';
 import { samplePrior, validateSpace, type Point, type Space } from './space.ts';
 
 /**
@@ -16,7 +16,7 @@ import { samplePrior, validateSpace, type Point, type Space } from './space.ts';
  */
 export class RandomSearch implements Sampler {
   private readonly log: TrialLog;
-  private readonly rng: () => number;
+  private readonly rng: StatefulUniform;
 
   /** Throws if the space is invalid (see {@link validateSpace}). */
   constructor(
@@ -25,7 +25,18 @@ export class RandomSearch implements Sampler {
   ) {
     validateSpace(space);
     this.log = new TrialLog(space);
-    this.rng = seedrandom.alea(String(options.seed ?? 0));
+    if (options.state) {
+      checkState(options.state, 'random');
+      this.rng = seededStream(0, options.state.rng, 'random');
+      this.log.tell(options.state.trials.map((t) => t.params), options.state.trials.map((t) => t.loss as number));
+    } else {
+      this.rng = seededStream(options.seed ?? 0);
+    }
+  }
+
+  /** The trials and the stream's position. */
+  state(): SamplerState {
+    return { kind: 'random', trials: this.log.state(), rng: this.rng.state() };
   }
 
   /** Every trial told, in the order told. */

@@ -37,12 +37,38 @@ export interface Sampler {
   readonly trials: readonly Trial[];
   /** The batch size the method works best with now (a CMA-ES generation), if it has one. */
   readonly preferredBatch?: number;
+  /**
+   * Everything the sampler knows (JSON-serialisable, a copy): constructed again with the same
+   * space and options plus `{ state }`, it continues exactly as this one would. Take it after
+   * a `tell`: points asked but not yet told are kept too, yet only the very objects `ask`
+   * returned, or equal ones, are recognised when told later.
+   */
+  state?(): SamplerState;
+}
+
+/** A sampler's {@link Sampler.state}: its kind, every trial told in order, and what is its own. */
+export interface SamplerState {
+  /** The sampler that wrote it ('tpe', 'cmaes', 'random', 'auto'): a state is restored by its own kind only. */
+  kind: string;
+  /** Every trial told, in the order told; a failed loss is null (it reads back as NaN). */
+  trials: { params: Point; loss: number | null }[];
+  [own: string]: unknown;
 }
 
 /** Options common to all samplers. */
 export interface SamplerOptions {
   /** Seed of the sampler's only random generator (default 0): same seed and history, same suggestions. */
   seed?: number | string;
+  /** Continue from a {@link Sampler.state} (of a sampler built with the same space and options) instead of starting afresh. */
+  state?: SamplerState;
+}
+
+/** @internal Throws unless `state` is a state of `kind` (with its trials). */
+export function checkState(state: SamplerState, kind: string): void {
+  if (!state || typeof state !== 'object' || state.kind !== kind || !Array.isArray(state.trials)) {
+    const got = state && typeof state === 'object' ? `a '${String(state.kind)}' state` : JSON.stringify(state);
+    throw new Error(`${kind}: cannot restore from ${got}; expected a state from ${kind}'s state()`);
+  }
 }
 
 /**
@@ -80,6 +106,16 @@ export class TrialLog {
 
   best(): Trial | undefined {
     return this.bestIndex < 0 ? undefined : this.trials[this.bestIndex];
+  }
+
+  /** The trials as a state stores them (failed losses null). */
+  state(from = 0): SamplerState['trials'] {
+    const out: SamplerState['trials'] = new Array(this.trials.length - from);
+    for (let i = from; i < this.trials.length; i++) {
+      const t = this.trials[i]!;
+      out[i - from] = { params: t.params, loss: t.ok ? t.loss : null };
+    }
+    return out;
   }
 
   /** A copy holding exactly the space's dimensions, so later changes to the caller's object cannot alter history. */

@@ -3,11 +3,10 @@
  * split of the history into good and bad sets, and the choice among candidates drawn from the
  * good density by expected improvement.
  */
-import seedrandom from 'seedrandom';
 import { partitionPoint, upperBound } from '../../numeric/bisect.ts';
-import { gaussian } from '../../numeric/random.ts';
+import { gaussian, seededStream, type StatefulUniform } from '../../numeric/random.ts';
 import { integerAtLeast, numberOption, orInfinity, positive } from '../../numeric/validate.ts';
-import { checkAskCount, TrialLog, type Sampler, type SamplerOptions, type Trial } from '../sampler.ts';
+import { checkAskCount, checkState, TrialLog, type Sampler, type SamplerOptions, type SamplerState, type Trial } from '../sampler.ts';
 import { quantize, samplePrior, samplePriorDimension, validateSpace, type Point, type Space } from '../space.ts';
 import { candidateLogDensity } from './density.ts';
 import { dimSpec, type DimSpec } from './dimension.ts';
@@ -64,7 +63,7 @@ interface DimModel {
  */
 export class TPE implements Sampler {
   private readonly log: TrialLog;
-  private readonly rng: () => number;
+  private readonly rng: StatefulUniform;
   private readonly specs: DimSpec[];
   private readonly nStartupTrials: number;
   private readonly gamma: number;
@@ -96,7 +95,8 @@ export class TPE implements Sampler {
   ) {
     validateSpace(space);
     this.log = new TrialLog(space);
-    this.rng = seedrandom.alea(String(options.seed ?? 0));
+    if (options.state) checkState(options.state, 'tpe');
+    this.rng = seededStream(options.seed ?? 0, options.state?.rng, 'tpe');
     this.specs = Object.entries(space).map(([name, dim]) => dimSpec(name, dim));
     this.nStartupTrials = numberOption('TPE', 'nStartupTrials', options.nStartupTrials, 20, integerAtLeast(0));
     this.gamma = numberOption('TPE', 'gamma', options.gamma, 0.25, positive);
@@ -109,6 +109,13 @@ export class TPE implements Sampler {
       const k = s.options.length;
       return { below: new Mixture(s.low, s.high), above: new Mixture(s.low, s.high), cumBelow: new Float64Array(k), logBelow: new Float64Array(k), logAbove: new Float64Array(k) };
     });
+    // the model is rebuilt from the trials by every ask: told again, they restore it
+    if (options.state) this.tell(options.state.trials.map((t) => t.params), options.state.trials.map((t) => t.loss as number));
+  }
+
+  /** The trials and the stream's position: all a later ask depends on. */
+  state(): SamplerState {
+    return { kind: 'tpe', trials: this.log.state(), rng: this.rng.state() };
   }
 
   /** Every trial told, in the order told. */
