@@ -21,7 +21,8 @@ export function searchSampler(search: string, space: Space, seed: number, resume
 
 /** Keeps the sampler's state (without its trials, which are the history's first entries) for the results file. */
 function recordState(fit: FitRun<unknown>, sampler: Sampler): void {
-  if (!sampler.state) return;
+  // a state costs time in proportion to the trials; only a fit with a results file keeps one
+  if (!sampler.state || !fit.header.fingerprint) return;
   const { trials, ...state } = sampler.state();
   fit.samplerState = { evaluations: trials.length, state };
 }
