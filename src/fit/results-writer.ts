@@ -61,7 +61,7 @@ export interface SavedFit {
 }
 
 /** What happens on SIGINT or SIGTERM once every open results file is flushed, before the process exits. */
-export type InterruptHandler = (signal: NodeJS.Signals, saved: SavedFit[]) => void;
+export type InterruptHandler = (signal: 'SIGINT' | 'SIGTERM', saved: SavedFit[]) => void;
 
 /**
  * Replaces what a SIGINT or SIGTERM prints once the open results files are flushed (by
@@ -104,7 +104,7 @@ function listen(): void {
   }
 }
 
-function onSignal(signal: NodeJS.Signals): void {
+function onSignal(signal: 'SIGINT' | 'SIGTERM'): void {
   const saved = [...open].map((writer) => writer.interrupt());
   if (interruptHandler) interruptHandler(signal, saved);
   else process.stderr.write(interruptMessage(saved));
