@@ -25,7 +25,7 @@ const seconds = (performance.now() - started) / 1000;
 
 console.log(`${fit.evaluations} evaluations (auto, ${availableParallelism()} threads) in ${seconds.toFixed(1)} s, best loss ${fit.loss.toPrecision(4)}`);
 console.log(`fitted: ${['a', 'b', 'c', 'd'].map((p) => `${p} = ${fit.params[p]!.toPrecision(4)}`).join(', ')}   (true: a = 0.02, b = 0.2, c = -65, d = 8)`);
-const validation = await validateOnSweeps(izhikevich, fit.params, [10, 15, 7, 20].map(read), { timeStep: options.timeStep! });
+const validation = await validateOnSweeps(izhikevich, fit.params, [10, 15, 7, 20].map(read), { timeStep: fit.timeSteps?.fine ?? 0.01 });
 validation.sweeps.forEach((s, k) => {
   const label = `I = ${[10, 15, 7, 20][k]}${k < 2 ? ' (fitted)' : ' (held out)'}`;
   console.log(`  ${label}: ${s.modelSpikes} spikes vs ${s.dataSpikes}, coincidence factor ${s.gamma.toFixed(2)}, subthreshold RMSE ${s.subthresholdRmse?.toFixed(2)} mV`);

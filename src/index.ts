@@ -37,7 +37,7 @@ export { WorkerPool } from './parallel/pool.ts';
 export { serveBatches } from './parallel/serve.ts';
 export { loadOptionsSource, type OptionsSource } from './parallel/source.ts';
 export * from './io/index.ts';
-export { syntheticSweeps, type SyntheticSweepOptions } from './io/synthetic.ts';
+export { syntheticSweeps, ouCurrent, type SyntheticSweepOptions } from './io/synthetic.ts';
 export { runGradient, startingPoints, GRADIENT_METHODS, NonFiniteLossError, type GradientMethod, type GradientSettings, type GradientStopReason, type ResidualSpec } from './gradient/driver.ts';
 export { TensorResults } from './gradient/tensor-results.ts';
 export { loadTf } from './gradient/tf.ts';

@@ -181,3 +181,48 @@ describe('feature loss', () => {
     expect(featureLoss({ Spikecount: 600, ISI_values: [], voltage_base: -75 }, targets, { maxScore: 50 })).toBe(100);
   });
 });
+
+describe('soft coincidence (the default loss for fluctuating input)', () => {
+  it('is 1 for identical trains and exp(-½(Δ/δ)²) per pair, with Γ’s chance level', async () => {
+    const { softCoincidenceFactor } = await import('../src/loss/index.ts');
+    const data = Array.from({ length: 50 }, (_, k) => 10 + 20 * k);
+    expect(softCoincidenceFactor(data, data, 1000)).toBeCloseTo(1, 12);
+    // every spike 1 ms late: coincidences 50·e^{-1/8}; rate 0.05/ms, expected 2·0.05·2·50 = 10; norm 1 - 0.2
+    const late = data.map((t) => t + 1);
+    expect(softCoincidenceFactor(late, data, 1000)).toBeCloseTo((50 * Math.exp(-0.125) - 10) / 50 / 0.8, 12);
+    // within the hard window, hard Γ says 1; the soft one still sees the shift
+    expect(coincidenceFactor(late, data, 1000)).toBeCloseTo(1, 12);
+  });
+
+  it('never rewards a model that fires at every step (Γ’s normalisation kept positive)', async () => {
+    const { softCoincidenceFactor } = await import('../src/loss/index.ts');
+    const data = [100, 300, 500];
+    const burst = Array.from({ length: 4000 }, (_, k) => k * 0.25); // 4 kHz
+    expect(coincidenceFactor(burst, data, 1000)).toBeLessThan(0);
+    expect(softCoincidenceFactor(burst, data, 1000)).toBeLessThan(0);
+  });
+
+  it('its spike-time derivative matches finite differences', async () => {
+    const { softCoincidence } = await import('../src/loss/coincidence.ts');
+    const data = [10, 30, 52, 80];
+    const model = [10.7, 29.1, 53.5, 79.6, 95];
+    const { dModel } = softCoincidence(model, data, 100);
+    for (let k = 0; k < model.length; k++) {
+      const h = 1e-6;
+      const up = model.map((t, i) => (i === k ? t + h : t));
+      const down = model.map((t, i) => (i === k ? t - h : t));
+      const fd = (softCoincidence(up, data, 100).gamma - softCoincidence(down, data, 100).gamma) / (2 * h);
+      expect(dModel[k]!).toBeCloseTo(fd, 7);
+    }
+  });
+
+  it('coincidenceLoss = 1 - Γ_soft + weight·(subthreshold RMSE / scale)²', async () => {
+    const { coincidenceLoss, softCoincidenceFactor } = await import('../src/loss/index.ts');
+    const times = Array.from({ length: 1000 }, (_, k) => k * 0.1);
+    const data = { times, v: times.map(() => -70), spikes: [50] };
+    const model = { times, v: times.map(() => -65), spikes: [51] };
+    const expected = 1 - softCoincidenceFactor([51], [50], 100) + 0.1 * (5 / 5) ** 2;
+    expect(coincidenceLoss(model, data, 100)).toBeCloseTo(expected, 12);
+    expect(coincidenceLoss(model, data, 100, { voltageWeight: 0 })).toBeCloseTo(1 - softCoincidenceFactor([51], [50], 100), 12);
+  });
+});

@@ -39,11 +39,14 @@ interface CommonOptions {
   historyCsv?: string;
 }
 
-/** '3000 for auto and cmaes': the methods with evaluation defaults of their own, grouped by value. */
+/** '3000 for cmaes, 2000 per fitted parameter (at least 3000) for auto': the methods with evaluation defaults of their own. */
 function methodEvals(): string {
-  const byValue = new Map<number, string[]>();
-  for (const [m, n] of Object.entries(FIT_DEFAULTS.maxEvals)) byValue.set(n, [...(byValue.get(n) ?? []), m]);
-  return [...byValue].map(([n, methods]) => `${n} for ${methods.join(' and ')}`).join(', ');
+  return Object.entries(FIT_DEFAULTS.maxEvals)
+    .map(([m, n]) => {
+      const per = FIT_DEFAULTS.maxEvalsPerParameter[m];
+      return per === undefined ? `${n} for ${m}` : `${per} per fitted parameter (at least ${n}; it stops earlier when converged) for ${m}`;
+    })
+    .join(', ');
 }
 
 /** The method string taken apart, or a UsageError listing the valid ones. */
@@ -127,9 +130,10 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, settings
   const mod = <T,>(value: T): T | undefined => (settings.module !== undefined ? value : undefined);
   const method = settings.take('method', 'method', common.method, mod(options.method), FIT_DEFAULTS.method);
   const parsed = fitMethod(method);
+  const fittedCount = Object.values(options.variablesBounds).filter((b) => Array.isArray(b)).length;
   const maxEvals = parsed.search
-    ? settings.take('maxEvals', 'maxEvals', positiveInteger(common.maxEvals, '--max-evals'), undefined, defaultMaxEvals(parsed, defaultEvals))
-    : (positiveInteger(common.maxEvals, '--max-evals') ?? defaultMaxEvals(parsed, defaultEvals));
+    ? settings.take('maxEvals', 'maxEvals', positiveInteger(common.maxEvals, '--max-evals'), undefined, defaultMaxEvals(parsed, defaultEvals, fittedCount))
+    : (positiveInteger(common.maxEvals, '--max-evals') ?? defaultMaxEvals(parsed, defaultEvals, fittedCount));
   let maxSeconds: number | undefined;
   if (common.maxSeconds !== undefined) {
     maxSeconds = parseNumber(common.maxSeconds, '--max-seconds');
@@ -192,15 +196,20 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, settings
     await writeReport(out, reportPath);
   }
   if (common.json) {
-    const { params, loss, lossSd, method, evaluations, gradientEvaluations, iterations, stopReason, history } = result;
+    const { params, loss, lossSd, method, evaluations, gradientEvaluations, iterations, stopReason, timeSteps, history } = result;
     const { validationRecordings: _traces, ...summary } = extra;
-    process.stdout.write(JSON.stringify({ params, loss, lossSd, method, evaluations, gradientEvaluations, iterations, stopReason, settings: settings.recorded, ...summary, history, resultsFile: out, report: reportPath }) + '\n');
+    process.stdout.write(JSON.stringify({ params, loss, lossSd, method, evaluations, gradientEvaluations, iterations, stopReason, timeSteps, settings: settings.recorded, ...summary, history, resultsFile: out, report: reportPath }) + '\n');
     return;
   }
   const fitted = new Set(opt.variables.fitted.map((f) => f.name));
   process.stdout.write(`${label}: ${workDone(result)} (${result.method}) in ${result.elapsedSeconds.toFixed(1)} s${common.resume ? ` (${seconds.toFixed(1)} s since resumed)` : ''}, best loss ${result.loss.toPrecision(6)}` + (result.lossSd > 0 ? ` ± ${result.lossSd.toPrecision(3)}` : '') + '\n');
   process.stdout.write(`  settings: ${Object.entries(settings.recorded).map(([name, s]) => `${name} ${s.value} (${s.from})`).join(', ')}\n`);
   process.stdout.write(`  stopped: ${Object.entries(result.stopReason).map(([part, why]) => `${why} (${part})`).join(', ')}\n`);
+  const steps = result.timeSteps;
+  if (steps) {
+    const confirmed = steps.fineLoss !== undefined ? `; confirmed at ${steps.fine} ms: loss ${steps.searchLoss!.toPrecision(4)} -> ${steps.fineLoss.toPrecision(4)}${steps.refined ? ` (refined, ${steps.confirmEvaluations} evaluations)` : ''}` : '';
+    process.stdout.write(`  time step: searched at ${steps.search} ms (${steps.why})${confirmed}\n`);
+  }
   for (const [k, v] of Object.entries(result.params)) process.stdout.write(`  ${k} = ${Number(v.toPrecision(6))}${fitted.has(k) ? '' : '  (held)'}\n`);
   const validation = extra.validation as Validation | undefined;
   if (validation) {
@@ -278,7 +287,7 @@ export function fitTraceCommand(): Command {
       .requiredOption('--fit <a,b,...>', 'parameters to fit')
       .option('--bounds <p=lo:hi>', 'search bounds (repeatable or comma-separated; default: the model\'s typical ranges)', collect, [])
       .option('--set <p=value>', 'hold a parameter at a value (repeatable or comma-separated)', collect, [])
-      .option('--dt <ms>', 'integration step (default: 0.01 ms, or the sampling interval if smaller)')
+      .option('--dt <ms>', "integration step, or 'auto' (the default: search at the coarsest step that keeps spike times, confirm the best points at about 0.01 ms)")
       .option('--loss <kind>', `loss per sweep: ${Object.entries(TRACE_LOSSES).map(([k, v]) => `${k} (${v})`).join('; ')}`, 'sweep')
       .option('--threshold <mV>', 'spike detection threshold on the recorded voltage', '-20')
       .option('--features <a,b,...>', 'eFEL features for --loss features')
@@ -331,10 +340,10 @@ export function fitTraceCommand(): Command {
       if (!m) throw new UsageError(`--bounds: expected p=LO:HI, got '${item}'`);
       bounds[m[1]!] = [parseNumber(m[2]!, `--bounds ${m[1]} low`), parseNumber(m[3]!, `--bounds ${m[1]} high`)];
     }
-    let dt: number | undefined;
-    if (opts.dt !== undefined) {
+    let dt: number | 'auto' = 'auto';
+    if (opts.dt !== undefined && opts.dt !== 'auto') {
       dt = parseNumber(opts.dt, '--dt');
-      if (dt <= 0) throw new UsageError(`--dt must be > 0 ms, got ${dt}`);
+      if (dt <= 0) throw new UsageError(`--dt must be > 0 ms or 'auto', got ${dt}`);
     }
     const method = opts.method ?? FIT_DEFAULTS.method;
     if (fitMethod(method).refine && opts.loss !== 'mse' && opts.loss !== 'sweep' && method !== 'lm') {
@@ -364,7 +373,7 @@ export function fitTraceCommand(): Command {
     const validate: AfterFit | undefined =
       held.length > 0
         ? async (result) => {
-            const { recordings, ...validation } = await validateOnSweeps(model, result.params, held, { timeStep: options.timeStep!, threshold: parseNumber(opts.threshold, '--threshold') });
+            const { recordings, ...validation } = await validateOnSweeps(model, result.params, held, { timeStep: result.timeSteps?.fine ?? (options.timeStep as number), threshold: parseNumber(opts.threshold, '--threshold') });
             // the traces go to the results file and the report, not into --json's summary
             return { validation, validationRecordings: recordings };
           }

@@ -20,10 +20,15 @@ export interface FitDefaults {
   /** Gradient starts after a search: its best distinct points. */
   readonly startsAfterSearch: number;
   /**
-   * Search evaluations when none are given, by search method: CMA-ES (alone, or after TPE
-   * in `auto`) needs more than TPE to converge, and runs them faster.
+   * Search evaluations when none are given, by search method: CMA-ES needs more than TPE to
+   * converge, and runs them faster.
    */
   readonly maxEvals: Readonly<Record<string, number>>;
+  /**
+   * The ceiling of a search that stops when it has converged (`auto`), per fitted parameter (at
+   * least the method's `maxEvals`): harder problems get more room, and most fits end before it.
+   */
+  readonly maxEvalsPerParameter: Readonly<Record<string, number>>;
   /** Search evaluations of the other methods when none are given, by CLI command. */
   readonly commandMaxEvals: { readonly fit: number; readonly 'fit-trace': number };
 }
@@ -50,19 +55,26 @@ export const FIT_DEFAULTS: FitDefaults = Object.freeze({
   starts: 1,
   startsAfterSearch: 3,
   maxEvals: Object.freeze({ auto: 3000, cmaes: 3000 }),
+  maxEvalsPerParameter: Object.freeze({ auto: 2000 }),
   commandMaxEvals: Object.freeze({ fit: 100, 'fit-trace': 200 }),
 });
 
 /**
- * Search evaluations when none are given: the method's own default, else `otherwise`.
+ * Search evaluations when none are given: the method's own default (for `auto`, a ceiling that
+ * grows with the number of fitted parameters), else `otherwise`.
  *
  * ```ts
- * defaultMaxEvals(parseMethod('auto+adam'), 200); // 3000
- * defaultMaxEvals(parseMethod('tpe'), 200);       // 200
+ * defaultMaxEvals(parseMethod('auto+adam'), 200, 4); // 8000: 2000 per parameter
+ * defaultMaxEvals(parseMethod('cmaes'), 200, 4);     // 3000
+ * defaultMaxEvals(parseMethod('tpe'), 200, 4);       // 200
  * ```
  */
-export function defaultMaxEvals(method: FitMethod, otherwise: number): number {
-  return (method.search !== undefined ? FIT_DEFAULTS.maxEvals[method.search] : undefined) ?? otherwise;
+export function defaultMaxEvals(method: FitMethod, otherwise: number, parameters = 1): number {
+  if (method.search === undefined) return otherwise;
+  const fixed = FIT_DEFAULTS.maxEvals[method.search];
+  const perParameter = FIT_DEFAULTS.maxEvalsPerParameter[method.search];
+  if (perParameter === undefined) return fixed ?? otherwise;
+  return Math.max(fixed ?? 0, perParameter * parameters);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { FitMethod } from './method.ts';
 import type { FitResult, FitStopReason, OptNeuronOptions, RunOptions } from './options.ts';
 import type { ResultsFile } from './results-file.ts';
 import type { ResultsWriter } from './results-writer.ts';
+import type { TimeStepsUsed } from './time-step.ts';
 import { bestEvaluation, resultsContents, type ResultsHeader } from './results-contents.ts';
 
 /** @internal One `OptNeuron.run()`: what its search, its refinement and its end share. */
@@ -90,9 +91,17 @@ export function endFields(history: Evaluation[], end: RunEnd): Partial<ResultsFi
  * @internal The end of a run: the experiment with the best parameters, the final results
  * file (with the recordings of best fit and target) and the {@link FitResult}.
  */
-export async function finishRun<Soll>(fit: FitRun<Soll>, end: RunEnd, resultsFile: string | undefined): Promise<FitResult> {
-  const { options: o, evaluator, target, history } = fit;
-  const best = bestEvaluation(history);
+export async function finishRun<Soll>(
+  fit: FitRun<Soll>,
+  end: RunEnd,
+  resultsFile: string | undefined,
+  fine?: { timeSteps: TimeStepsUsed; best?: Evaluation; evaluator?: Evaluator<Soll> },
+): Promise<FitResult> {
+  const { options: o, history } = fit;
+  // with timeStep 'auto', the fine step's best and simulations are what the fit returns
+  const evaluator = fine?.evaluator ?? fit.evaluator;
+  const target = fine?.evaluator ? await fine.evaluator.target() : fit.target;
+  const best = fine?.best ?? bestEvaluation(history);
   if (!best) {
     fit.save('done', endFields(history, end));
     throw new Error(
@@ -104,6 +113,7 @@ export async function finishRun<Soll>(fit: FitRun<Soll>, end: RunEnd, resultsFil
   const targetResults = target.kind === 'model' ? target.results.forNeuron(0) : o.resultsSoll;
   fit.save('done', {
     ...endFields(history, end),
+    ...(fine ? { timeSteps: fine.timeSteps, params: best.params, loss: best.loss, lossSd: best.lossSd } : {}),
     bestRecordings: bestResults.toJSON(),
     targetRecordings: target.kind === 'model' ? target.results.forNeuron(0).toJSON() : o.targetRecordings,
   });
@@ -118,6 +128,7 @@ export async function finishRun<Soll>(fit: FitRun<Soll>, end: RunEnd, resultsFil
     iterations: end.iterations,
     stopReason: end.stopReason,
     elapsedSeconds: fit.elapsed(),
+    ...(fine ? { timeSteps: fine.timeSteps } : {}),
     history,
     results: bestResults,
     target: targetResults,

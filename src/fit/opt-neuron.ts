@@ -2,7 +2,7 @@ import type { NeuronModel } from '../model/neuron.ts';
 import type { Results } from '../experiment/results.ts';
 import type { Evaluation } from '../search/sampler.ts';
 import { uniform, validateSpace, type Point, type Space } from '../search/space.ts';
-import { FIT_DEFAULTS } from './defaults.ts';
+import { defaultMaxEvals, FIT_DEFAULTS } from './defaults.ts';
 import { Evaluator } from './evaluator.ts';
 import { StartingPool, startEvaluationPool, workerOverrides } from './evaluation-pool.ts';
 import { finishRun, fitRun } from './fit-run.ts';
@@ -14,6 +14,9 @@ import { checkResumable, type ResultsHeader } from './results-contents.ts';
 import { ResultsWriter } from './results-writer.ts';
 import { runSearch, searchSampler } from './search-loop.ts';
 import { fitFingerprint } from './fingerprint.ts';
+import { AUTO_TIME_STEPS, chooseTimeStep } from './time-step.ts';
+import { confirmAtFineStep } from './confirm.ts';
+import { bestEvaluation } from './results-contents.ts';
 import type { SamplerState } from '../search/sampler.ts';
 import type { Variables } from './variables.ts';
 
@@ -43,10 +46,16 @@ export class OptNeuron<Soll = unknown> {
   private readonly parsed: FitMethod;
   private readonly space: Space;
   private readonly workers: number;
+  /** With `timeStep: 'auto'`, the candidate steps (the last is the fine one, {@link evaluator}'s). */
+  private readonly autoSteps: readonly number[] | undefined;
 
   constructor(readonly options: OptNeuronOptions<Soll>) {
     const o = options;
-    this.evaluator = new Evaluator(o);
+    if (typeof o.timeStep === 'string' && o.timeStep !== 'auto') throw new Error(`OptNeuron: timeStep must be a number of ms or 'auto', got '${o.timeStep}'`);
+    this.autoSteps = o.timeStep === 'auto' ? [...(o.timeSteps ?? AUTO_TIME_STEPS)] : undefined;
+    if (this.autoSteps && (this.autoSteps.length === 0 || this.autoSteps.some((dt) => !(dt > 0)))) throw new Error(`OptNeuron: timeSteps must be steps > 0 ms, coarsest first (got ${this.autoSteps.join(', ')})`);
+    // with 'auto', this evaluator is the fine step's; the search may run at a coarser one
+    this.evaluator = new Evaluator({ ...o, timeStep: this.autoSteps ? this.autoSteps[this.autoSteps.length - 1]! : (o.timeStep as number | undefined) });
     this.variables = this.evaluator.variables;
     this.seed = this.evaluator.seed;
     this.method = o.method ?? FIT_DEFAULTS.method;
@@ -74,11 +83,21 @@ export class OptNeuron<Soll = unknown> {
   /** Runs the search for `maxEvals` evaluations and returns the best parameters with their results. */
   async run(r: RunOptions): Promise<FitResult> {
     const { search, refine: gradient } = this.parsed;
-    const maxEvals = search ? (r.maxEvals ?? NaN) : 0;
+    // a search with a ceiling of its own (auto: it stops when converged) needs no budget
+    const ceiling = search && FIT_DEFAULTS.maxEvalsPerParameter[search] !== undefined ? defaultMaxEvals(this.parsed, NaN, this.variables.fitted.length) : NaN;
+    const maxEvals = search ? (r.maxEvals ?? ceiling) : 0;
     if (search && (!Number.isInteger(maxEvals) || maxEvals < 1)) throw new Error(`OptNeuron.run: maxEvals must be an integer >= 1, got ${r.maxEvals}`);
     if (r.resume && !r.resultsFile) throw new Error('OptNeuron.run: resume needs a resultsFile');
     if (r.maxSeconds !== undefined && !(r.maxSeconds > 0)) throw new Error(`OptNeuron.run: maxSeconds must be > 0, got ${r.maxSeconds}`);
-    const header = this.header(r.resultsFile !== undefined);
+    // 'auto': the search's step is chosen first (deterministic for a seed: a resume chooses the same)
+    const fine = this.evaluator.timeStep;
+    const choice = !this.autoSteps
+      ? undefined
+      : search
+        ? await chooseTimeStep((dt) => this.evaluatorAt(dt), this.variables.fitted, { seed: this.seed, candidates: this.autoSteps })
+        : { search: fine, fine, agreement: [], why: 'gradient fitting runs at the fine step' };
+    const evaluator = choice ? this.evaluatorAt(choice.search) : this.evaluator;
+    const header = this.header(r.resultsFile !== undefined, evaluator.timeStep);
     const history: Evaluation[] = [];
     let resumed: { state?: SamplerState; points: Point[]; losses: number[] } | undefined;
     let previousSeconds = 0;
@@ -96,7 +115,7 @@ export class OptNeuron<Soll = unknown> {
       if (previous.history.length > kept) notice(`the ${previous.history.length - kept} gradient-step evaluations in ${file} are redone from ${kept > 0 ? 'the finished search' : 'the start'}`);
       const why = previous.samplerState ? `${file} holds the state of a '${String(previous.samplerState.state.kind)}' sampler, not '${search}'` : `${file} holds no sampler state (an older neurofit wrote it)`;
       if (search && !saved && kept > 0) notice(`${why}: the search is told its ${kept} evaluations and goes on from a new random stream, not exactly as it would have`);
-      const points = history.map((h) => this.evaluator.fittedPart(h.params));
+      const points = history.map((h) => evaluator.fittedPart(h.params));
       const losses = history.map((h) => h.loss);
       resumed = {
         points,
@@ -108,18 +127,23 @@ export class OptNeuron<Soll = unknown> {
 
     const started = Date.now();
     const pool = new StartingPool(
-      search && this.workers > 1 && history.length < maxEvals ? startEvaluationPool(this.workers - 1, this.options.source!, workerOverrides(this.options)) : undefined,
+      search && this.workers > 1 && history.length < maxEvals ? startEvaluationPool(this.workers - 1, this.options.source!, { ...workerOverrides(this.options), timeStep: evaluator.timeStep }) : undefined,
     );
     const writer = new ResultsWriter(r.resultsFile);
     try {
-      const target = await this.evaluator.target();
-      const fit = fitRun({ options: this.options, run: r, header, method: this.parsed, maxEvals, evaluator: this.evaluator, target, pool, history, writer, started, previousSeconds });
+      const target = await evaluator.target();
+      const fit = fitRun({ options: this.options, run: r, header, method: this.parsed, maxEvals, evaluator, target, pool, history, writer, started, previousSeconds });
       fit.save('running');
       const searched = sampler ? await runSearch(fit, sampler) : undefined;
       const searchEvaluations = history.length;
       const outcome = gradient ? await refine(fit, gradient, searched) : undefined;
       const stopReason = { ...(searched ? { search: searched } : {}), ...(outcome ? { gradient: outcome.stoppedBy } : {}) };
-      return await finishRun(fit, { searchEvaluations, iterations: outcome?.iterations ?? 0, stopReason }, r.resultsFile);
+      const end = { searchEvaluations, iterations: outcome?.iterations ?? 0, stopReason };
+      if (!choice) return await finishRun(fit, end, r.resultsFile);
+      if (choice.search === choice.fine || !bestEvaluation(history)) return await finishRun(fit, end, r.resultsFile, { timeSteps: choice });
+      const confirmed = await confirmAtFineStep(history, this.evaluator, this.space, { seed: this.seed });
+      const timeSteps = { ...choice, searchLoss: confirmed.searchLoss, fineLoss: confirmed.best.loss, confirmEvaluations: confirmed.evaluations, refined: confirmed.refined };
+      return await finishRun(fit, end, r.resultsFile, { timeSteps, best: confirmed.best, evaluator: this.evaluator });
     } finally {
       writer.close();
       await pool.close();
@@ -136,15 +160,20 @@ export class OptNeuron<Soll = unknown> {
     return this.evaluator.evaluate(points);
   }
 
-  private header(withFingerprint: boolean): ResultsHeader {
+  /** An evaluator like this fit's at another step (the fine step's is {@link evaluator}). */
+  private evaluatorAt(dt: number): Evaluator<Soll> {
+    return dt === this.evaluator.timeStep ? this.evaluator : new Evaluator({ ...this.options, timeStep: dt });
+  }
+
+  private header(withFingerprint: boolean, timeStep: number): ResultsHeader {
     const o = this.options;
-    const settings = { method: this.method, seed: this.seed, timeStep: this.evaluator.timeStep, numRepLoss: this.evaluator.numRepLoss };
+    const settings = { method: this.method, seed: this.seed, timeStep, numRepLoss: this.evaluator.numRepLoss };
     return {
       model: o.neuronModel.name,
       target: o.targetNeuronModel ? o.targetNeuronModel.name : 'resultsSoll',
       method: this.method,
       seed: this.seed,
-      timeStep: this.evaluator.timeStep,
+      timeStep,
       numRepLoss: this.evaluator.numRepLoss,
       fitted: this.variables.fitted,
       // hashing the data costs time in proportion to it: only for a file

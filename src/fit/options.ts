@@ -11,8 +11,17 @@ import type { ParameterKind } from '../gradient/parameters.ts';
 import type { OptionsSource } from '../parallel/source.ts';
 import type { EvaluatorOptions } from './evaluator.ts';
 import type { RecordingsJson } from './results-file.ts';
+import type { TimeStepsUsed } from './time-step.ts';
 
-export interface OptNeuronOptions<Soll = unknown> extends EvaluatorOptions<Soll> {
+export interface OptNeuronOptions<Soll = unknown> extends Omit<EvaluatorOptions<Soll>, 'timeStep'> {
+  /**
+   * Integration step (ms), or 'auto': search at the coarsest of `timeSteps` whose spike times
+   * agree with half that step, then confirm (and if need be refine) the best points at the
+   * finest ({@link chooseTimeStep}, {@link confirmAtFineStep}). Default 0.1.
+   */
+  timeStep?: number | 'auto';
+  /** The steps 'auto' chooses among, coarsest first; the last is the fine step. Default {@link AUTO_TIME_STEPS}. */
+  timeSteps?: readonly number[];
   /**
    * 'auto' (the default: TPE exploration, then CMA-ES; see {@link AutoSampler}), 'tpe' (opt_neuron's hyperopt), 'cmaes' or 'random' (black-box search); 'adam', 'sgd', 'rmsprop', 'lbfgs',
    * 'lm' (gradient fitting with exact sensitivities); 'tpe+adam' (or tpe+lbfgs, ...):
@@ -61,7 +70,11 @@ export interface OptNeuronOptions<Soll = unknown> extends EvaluatorOptions<Soll>
 }
 
 export interface RunOptions {
-  /** Total evaluations of a search (resumed ones included). Not needed by gradient methods alone. */
+  /**
+   * Total evaluations of a search (resumed ones included). Not needed by gradient methods
+   * alone, nor by `auto`: it stops when converged, at the latest after 2,000 per fitted
+   * parameter ({@link defaultMaxEvals}); a given maxEvals replaces that ceiling.
+   */
   maxEvals?: number;
   /** Stop the search after this wall time (s), keeping every evaluation so far; gradient refinement still follows. */
   maxSeconds?: number;
@@ -103,6 +116,8 @@ export interface FitResult {
   /** Wall time (s), over every resume. */
   elapsedSeconds: number;
   history: Evaluation[];
+  /** With `timeStep: 'auto'`: the steps chosen, why, and how the confirmation at the fine step went. */
+  timeSteps?: TimeStepsUsed;
   /** The experiment run with the best parameters. */
   results: Results;
   /** `resultsSoll`, or the target model's results. */

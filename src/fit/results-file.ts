@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { TimeStepsUsed } from './time-step.ts';
 import type { Evaluation } from '../search/sampler.ts';
 import type { RecordingsJson } from '../experiment/results.ts';
 import type { Validation } from './validate.ts';
@@ -19,6 +20,8 @@ export interface ResultsFile {
   seed: number;
   /** Integration step (ms). */
   timeStep?: number;
+  /** With `timeStep: 'auto'`: the search's and the fine step, why, and the confirmation (see {@link FitResult.timeSteps}). */
+  timeSteps?: TimeStepsUsed;
   numRepLoss?: number;
   fitted: { name: string; low: number; high: number }[];
   evaluations: number;

@@ -29,14 +29,15 @@ function recordState(fit: FitRun<unknown>, sampler: Sampler): void {
 }
 
 /**
- * @internal Ask/evaluate/tell rounds until the history holds `maxEvals` evaluations or the
- * deadline passes. Each round's points run as one batch, split with the workers once they
+ * @internal Ask/evaluate/tell rounds until the history holds `maxEvals` evaluations, the
+ * deadline passes or the sampler says it has converged. Each round's points run as one batch, split with the workers once they
  * are up; the results file and progress follow every round.
  */
 export async function runSearch<Soll>(fit: FitRun<Soll>, sampler: Sampler): Promise<SearchStopReason> {
   const { options: o, history, maxEvals, evaluator, target, pool } = fit;
   recordState(fit as FitRun<unknown>, sampler);
-  while (history.length < maxEvals && Date.now() < fit.deadline) {
+  let converged: string | undefined;
+  while (history.length < maxEvals && Date.now() < fit.deadline && !(converged = sampler.converged?.())) {
     const n = Math.min(o.batchSize ?? sampler.preferredBatch ?? FIT_DEFAULTS.batchSize, maxEvals - history.length);
     const points = sampler.ask(n);
     const evaluations = await pool.evaluate(points, (part) => evaluator.evaluate(part, target));
@@ -53,5 +54,6 @@ export async function runSearch<Soll>(fit: FitRun<Soll>, sampler: Sampler): Prom
   }
   // a search that ended before the workers were up still reports workers that cannot start
   await fit.pool.started();
+  if (converged) return converged as SearchStopReason;
   return history.length >= maxEvals ? 'max evaluations' : 'time budget';
 }

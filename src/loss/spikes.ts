@@ -46,8 +46,17 @@ export function coincidenceFactor(model: ArrayLike<number>, data: ArrayLike<numb
   }
   const rate = nModel / duration;
   const expected = 2 * rate * delta * nData;
-  const norm = 1 - 2 * rate * delta;
+  const norm = chanceNorm(rate, delta);
   return (coincidences - expected) / (0.5 * (nModel + nData)) / norm;
+}
+
+/**
+ * Γ's normalisation 1 − 2·rate·δ, kept at 0.1 or more: past a model rate of 1/(2δ) (250 Hz
+ * for δ = 2 ms) it would change sign and turn a model that fires at every step into Γ ≫ 1 —
+ * a search finds that. Kept positive, such a model's Γ is far below 0.
+ */
+export function chanceNorm(rate: number, delta: number): number {
+  return Math.max(1 - 2 * rate * delta, 0.1);
 }
 
 /**

@@ -8,6 +8,12 @@ export interface AutoOptions extends SamplerOptions {
   explore?: number;
   /** CMA-ES's initial step size, in the unit cube of the bounds, around the exploration's best point. Default 0.2. */
   sigma0?: number;
+  /**
+   * IPOP restarts in a row that do not improve the best loss after which the search has
+   * converged (see {@link CMAES.converged}). Default 2: one restart in a wrong basin is common on
+   * bursting cells, two in a row without a better point rarely precede one. Infinity: never.
+   */
+  patience?: number;
 }
 
 /**
@@ -68,7 +74,7 @@ export class AutoSampler implements Sampler {
     this.log.tell(state.trials.map((t) => t.params), state.trials.map((t) => t.loss as number));
     // each sub-sampler was told a contiguous part of the trials: TPE until CMA-ES began, CMA-ES since
     this.tpe = new TPE(space, { state: { ...state.tpe, trials: state.trials.slice(0, explored) } });
-    if (state.cmaes) this.cmaes = new CMAES(space, { sigma0: this.options.sigma0 ?? 0.2, state: { ...state.cmaes, trials: state.trials.slice(explored) } });
+    if (state.cmaes) this.cmaes = new CMAES(space, { ...this.cmaesOptions(), state: { ...state.cmaes, trials: state.trials.slice(explored) } });
   }
 
   /** The trials once, the phase (how many TPE was told), and both sub-samplers' states without their trials. */
@@ -109,8 +115,17 @@ export class AutoSampler implements Sampler {
   private refiner(): CMAES {
     if (!this.cmaes) {
       const best = this.log.best();
-      this.cmaes = new CMAES(this.space, { seed: `${this.seed}/cmaes`, x0: best?.params, sigma0: this.options.sigma0 ?? 0.2 });
+      this.cmaes = new CMAES(this.space, { ...this.cmaesOptions(), seed: `${this.seed}/cmaes`, x0: best?.params });
     }
     return this.cmaes;
+  }
+
+  private cmaesOptions() {
+    return { sigma0: this.options.sigma0 ?? 0.2, patience: this.options.patience ?? 2 };
+  }
+
+  /** CMA-ES's verdict once it runs (a TPE-only search never converges on its own). */
+  converged(): string | undefined {
+    return this.cmaes?.converged();
   }
 }

@@ -1,6 +1,6 @@
 import { symmetricEigen } from '../numeric/eigen.ts';
 import { gaussian, seededStream, type StatefulUniform } from '../numeric/random.ts';
-import { integerAtLeast, numberOption, positive } from '../numeric/validate.ts';
+import { integerAtLeast, nonNegative, numberOption, orInfinity, positive } from '../numeric/validate.ts';
 import { checkAskCount, checkState, TrialLog, type Sampler, type SamplerOptions, type SamplerState, type Trial } from './sampler.ts';
 import { quantize, validateSpace, type Dimension, type Point, type Space } from './space.ts';
 
@@ -13,6 +13,15 @@ export interface CMAESOptions extends SamplerOptions {
   x0?: Point;
   /** Restart with twice the population when a run has converged or stagnates (IPOP). Default true. */
   restarts?: boolean;
+  /**
+   * (With `restarts: false`, the search has converged when its one run ends.)
+   * Consecutive restarts that end without improving the best loss (by more than `tolFun`,
+   * relative) after which the search counts as converged ({@link CMAES.converged}). Default:
+   * never (the search goes on while it is asked).
+   */
+  patience?: number;
+  /** Relative improvement of the best loss that counts: for `patience`, and within a run (less over three windows of generations is stagnation). Default 1e-3. */
+  tolFun?: number;
 }
 
 /**
@@ -47,6 +56,14 @@ export class CMAES implements Sampler {
   /** Asked but not yet told samples of the current run, by point object. */
   private pending = new Map<Point, { y: number[]; generation: number; run: number }>();
   private runIndex = 0;
+  /** Best loss before the current run began, and restarts in a row that did not improve on it. */
+  private bestBeforeRun = Infinity;
+  /** The median loss of the first generation: improvements are judged against it, so a loss that sits on a floor above 0 (spike times move in steps of dt) still converges. */
+  private lossScale = NaN;
+  private staleRuns = 0;
+  private endedBy: string | undefined;
+  private readonly patience: number;
+  private readonly tolFun: number;
 
   constructor(space: Space, options: CMAESOptions = {}) {
     validateSpace(space);
@@ -60,6 +77,8 @@ export class CMAES implements Sampler {
     this.lambda = numberOption('CMA-ES', 'popSize', options.popSize, 4 + Math.floor(3 * Math.log(this.n)), integerAtLeast(2));
     this.sigma0 = numberOption('CMA-ES', 'sigma0', options.sigma0, 0.3, positive);
     this.restarts = options.restarts ?? true;
+    this.patience = numberOption('CMA-ES', 'patience', options.patience, Infinity, orInfinity(integerAtLeast(1)));
+    this.tolFun = numberOption('CMA-ES', 'tolFun', options.tolFun, 1e-3, nonNegative);
     if (options.x0) this.x0 = this.names.map((name, i) => this.maps[i]!.toUnit(checkedStart(options.x0!, name)));
     if (options.state) this.restore(options.state);
   }
@@ -80,6 +99,10 @@ export class CMAES implements Sampler {
       lambda: this.lambda,
       runIndex: this.runIndex,
       x0: this.x0 ? [...this.x0] : null,
+      bestBeforeRun: finiteOrNull(this.bestBeforeRun),
+      lossScale: finiteOrNull(this.lossScale),
+      staleRuns: this.staleRuns,
+      endedBy: this.endedBy ?? null,
       run: r
         ? {
             ...r,
@@ -99,7 +122,7 @@ export class CMAES implements Sampler {
   }
 
   private restore(state: SamplerState): void {
-    const s = state as SamplerState & { lambda: number; runIndex: number; x0: number[] | null; run: (Omit<Run, 'told' | 'bestHistory'> & { told: { y: number[]; loss: number | null }[]; bestHistory: (number | null)[] }) | null; pending: { point: Point; y: number[]; generation: number; run: number }[] };
+    const s = state as SamplerState & { lambda: number; runIndex: number; x0: number[] | null; bestBeforeRun?: number | null; lossScale?: number | null; staleRuns?: number; endedBy?: string | null; run: (Omit<Run, 'told' | 'bestHistory'> & { told: { y: number[]; loss: number | null }[]; bestHistory: (number | null)[] }) | null; pending: { point: Point; y: number[]; generation: number; run: number }[] };
     const runOk = s.run === null || (typeof s.run === 'object' && Array.isArray(s.run.mean) && s.run.mean.length === this.n);
     if (!Number.isInteger(s.lambda) || !Number.isInteger(s.runIndex) || !Array.isArray(s.pending) || !runOk) {
       throw new Error(`cmaes: cannot restore from a state without its population size, restart count, run and pending samples for ${this.n} dimensions`);
@@ -108,6 +131,10 @@ export class CMAES implements Sampler {
     this.lambda = s.lambda;
     this.runIndex = s.runIndex;
     this.x0 = s.x0 ? [...s.x0] : undefined;
+    this.bestBeforeRun = typeof s.bestBeforeRun === 'number' ? s.bestBeforeRun : Infinity;
+    this.staleRuns = s.staleRuns ?? 0;
+    this.lossScale = typeof s.lossScale === 'number' ? s.lossScale : NaN;
+    this.endedBy = s.endedBy ?? undefined;
     if (s.run) {
       const infinite = (v: number | null) => (v === null ? Infinity : v);
       this.run = { ...s.run, told: s.run.told.map((t) => ({ y: t.y, loss: infinite(t.loss) })), bestHistory: s.run.bestHistory.map(infinite) };
@@ -121,6 +148,20 @@ export class CMAES implements Sampler {
 
   best(): Trial | undefined {
     return this.log.best();
+  }
+
+  /**
+   * Why the search has converged, once `patience` restarts in a row ended without improving the
+   * best loss by more than `tolFun` (relative); undefined before.
+   *
+   * ```ts
+   * const cma = new CMAES(space, { seed: 1, patience: 2 });
+   * while (!cma.converged()) { const p = cma.ask(cma.preferredBatch); cma.tell(p, p.map(loss)); }
+   * cma.converged(); // 'converged: 2 restarts in a row did not improve the best loss (0.0123) by more than 0.1 %'
+   * ```
+   */
+  converged(): string | undefined {
+    return this.endedBy;
   }
 
   /** Restarts so far (IPOP). */
@@ -197,7 +238,8 @@ export class CMAES implements Sampler {
     const c1 = 2 / ((n + 1.3) ** 2 + muEff);
     return {
       mean: [...mean],
-      sigma: this.sigma0,
+      // a restart searches the whole box anew (IPOP): at least 0.3, however local the first run was
+      sigma: this.runIndex === 0 ? this.sigma0 : Math.max(this.sigma0, 0.3),
       C: identity(n),
       B: identity(n),
       D: new Array<number>(n).fill(1),
@@ -222,6 +264,10 @@ export class CMAES implements Sampler {
     const r = this.run;
     const n = this.n;
     const generation = r.told.splice(0, this.lambda).sort((a, b) => a.loss - b.loss);
+    if (Number.isNaN(this.lossScale)) {
+      const finite = generation.map((g) => Math.abs(g.loss)).filter(Number.isFinite);
+      this.lossScale = finite.length > 0 ? finite[Math.floor(finite.length / 2)]! : NaN;
+    }
     const mu = r.weights.length;
     const yw = new Array<number>(n).fill(0);
     for (let k = 0; k < mu; k++) for (let i = 0; i < n; i++) yw[i]! += r.weights[k]! * generation[k]!.y[i]!;
@@ -257,7 +303,11 @@ export class CMAES implements Sampler {
       r.D = values.map((v) => Math.sqrt(Math.max(v, 1e-20)));
     }
     r.bestHistory.push(generation[0]!.loss);
-    if (this.restarts && this.converged(r)) {
+    const ended = this.runEnded(r);
+    if (ended) this.judgeRun(ended);
+    // without restarts, the end of the one run is the end of the search
+    if (ended && !this.restarts) this.endedBy ??= `converged: ${ended}`;
+    if (this.restarts && ended) {
       this.runIndex++;
       this.lambda *= 2;
       this.pending.clear();
@@ -265,24 +315,43 @@ export class CMAES implements Sampler {
     }
   }
 
-  /** Hansen's stopping rules in the unit cube: step below 1e-7, flat history, or an ill-conditioned C. */
-  private converged(r: Run): boolean {
+  /** Hansen's stopping rules in the unit cube (step below 1e-7, flat history, an ill-conditioned C, stagnation): which ended the run, if any. */
+  private runEnded(r: Run): string | undefined {
     const n = this.n;
     const maxD = Math.max(...r.D);
-    if (r.sigma * maxD < 1e-7) return true;
-    if (maxD * maxD > 1e14 * Math.min(...r.D) ** 2) return true;
+    if (r.sigma * maxD < 1e-7) return 'step size below 1e-7';
+    if (maxD * maxD > 1e14 * Math.min(...r.D) ** 2) return 'covariance ill-conditioned';
     const window = 10 + Math.ceil((30 * n) / this.lambda);
     if (r.bestHistory.length >= window) {
       const recent = r.bestHistory.slice(-window);
       const finite = recent.filter(Number.isFinite);
-      if (finite.length === window && Math.max(...finite) - Math.min(...finite) <= 1e-9 * Math.max(1, Math.abs(Math.min(...finite)))) return true;
-      // no better generation in the last 3 windows than before them: stagnation
+      if (finite.length === window && Math.max(...finite) - Math.min(...finite) <= 1e-9 * Math.max(1, Math.abs(Math.min(...finite)))) return 'best loss flat';
+      // no generation in the last 3 windows better than before them by tolFun (relative): stagnation.
+      // Spike-time losses keep improving by crumbs (spikes move in steps of dt), so "better at all" would never end a run.
       if (r.bestHistory.length >= 3 * window + 20) {
         const before = Math.min(...r.bestHistory.slice(0, -3 * window));
-        if (Math.min(...r.bestHistory.slice(-3 * window)) >= before) return true;
+        if (Math.min(...r.bestHistory.slice(-3 * window)) >= before - this.tolerance(before)) return 'stagnation';
       }
     }
-    return false;
+    return undefined;
+  }
+
+  /** The smallest improvement on `best` that counts: tolFun relative to the larger of |best| and the first generation's median loss. */
+  private tolerance(best: number): number {
+    const scale = Number.isFinite(this.lossScale) ? Math.max(Math.abs(best), this.lossScale) : Math.abs(best);
+    return this.tolFun * scale;
+  }
+
+  /** After a run ends: counts the restarts that did not improve the best, and declares convergence after `patience` of them. */
+  private judgeRun(why: string): void {
+    const best = this.log.best()?.loss ?? Infinity;
+    const improved = best < this.bestBeforeRun - this.tolerance(this.bestBeforeRun);
+    // the first run has nothing to improve on: it only sets the mark
+    this.staleRuns = improved || this.runIndex === 0 ? 0 : this.staleRuns + 1;
+    this.bestBeforeRun = Math.min(this.bestBeforeRun, best);
+    if (this.endedBy === undefined && this.staleRuns >= this.patience) {
+      this.endedBy = `converged: ${this.staleRuns} restart${this.staleRuns === 1 ? '' : 's'} in a row did not improve the best loss (${best.toPrecision(4)}) by more than ${(100 * this.tolFun).toPrecision(2)} % (last run: ${why})`;
+    }
   }
 }
 

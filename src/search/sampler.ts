@@ -38,6 +38,12 @@ export interface Sampler {
   /** The batch size the method works best with now (a CMA-ES generation), if it has one. */
   readonly preferredBatch?: number;
   /**
+   * Why the search has converged and asking more would not pay (e.g. CMA-ES's restarts no
+   * longer improve on the best), or undefined while it has not. A search loop stops then and
+   * says why.
+   */
+  converged?(): string | undefined;
+  /**
    * Everything the sampler knows (JSON-serialisable, a copy): constructed again with the same
    * space and options plus `{ state }`, it continues exactly as this one would. Take it after
    * a `tell`: points asked but not yet told are kept too, yet only the very objects `ask`
