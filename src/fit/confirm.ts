@@ -22,8 +22,8 @@ const TOP = 8;
 /**
  * Re-simulates the search's best distinct points at the fine step and keeps the best there;
  * when that is more than 10 % worse than at the search's step (the coarse step biased the
- * optimum), refines it with one local CMA-ES run at the fine step (step size 0.02 of the
- * bounds, at most 100 evaluations per parameter). The fine step decides: what a fit returns
+ * optimum), refines it with one local CMA-ES run at the fine step (step size 0.03 of the
+ * bounds, at most 300 evaluations per parameter). The fine step decides: what a fit returns
  * is what the model does at it.
  *
  * ```ts
@@ -50,8 +50,8 @@ export async function confirmAtFineStep<Soll>(history: Evaluation[], fine: Evalu
   const worse = !(best.loss <= searchLoss + 0.1 * Math.abs(searchLoss));
   if (worse) {
     const n = Object.keys(space).length;
-    const cma = new CMAES(space, { seed: `${o.seed}/fine-step`, x0: fine.fittedPart(best.params), sigma0: 0.02, restarts: false });
-    while (!cma.converged() && evaluations < 100 * n + confirmed.length) {
+    const cma = new CMAES(space, { seed: `${o.seed}/fine-step`, x0: fine.fittedPart(best.params), sigma0: 0.03, restarts: false });
+    while (!cma.converged() && evaluations < 300 * n + confirmed.length) {
       const points = cma.ask(cma.preferredBatch);
       const results = await fine.evaluate(points);
       cma.tell(points, results.map((r) => r.loss));

@@ -94,7 +94,7 @@ export class OptNeuron<Soll = unknown> {
     const choice = !this.autoSteps
       ? undefined
       : search
-        ? await chooseTimeStep((dt) => this.evaluatorAt(dt), this.variables.fitted, { seed: this.seed, candidates: this.autoSteps })
+        ? await chooseTimeStep((dt) => this.evaluatorAt(dt), this.variables.fitted, { seed: this.seed, candidates: this.autoSteps, targetSpikes: await this.targetSpikes() })
         : { search: fine, fine, agreement: [], why: 'gradient fitting runs at the fine step' };
     const evaluator = choice ? this.evaluatorAt(choice.search) : this.evaluator;
     const header = this.header(r.resultsFile !== undefined, evaluator.timeStep);
@@ -158,6 +158,17 @@ export class OptNeuron<Soll = unknown> {
   /** @internal Evaluates points as one batch in this thread (what a worker does with its part). */
   evaluateBatch(points: Point[]): Promise<Evaluation[]> {
     return this.evaluator.evaluate(points);
+  }
+
+  /** The target's spike count over all chunks, where it is known: the target model's run, or the target recordings. */
+  private async targetSpikes(): Promise<number | undefined> {
+    if (this.options.targetNeuronModel) {
+      const target = await this.evaluator.target();
+      if (target.kind !== 'model') return undefined;
+      const r = target.results.forNeuron(0);
+      return Array.from({ length: r.numChunks }, (_, k) => r.spikes(k).length).reduce((a, b) => a + b, 0);
+    }
+    return this.options.targetRecordings?.chunks.reduce((n, c) => n + (c.spikes?.length ?? 0), 0);
   }
 
   /** An evaluator like this fit's at another step (the fine step's is {@link evaluator}). */

@@ -336,10 +336,19 @@ export class CMAES implements Sampler {
     return undefined;
   }
 
-  /** The smallest improvement on `best` that counts: tolFun relative to the larger of |best| and the first generation's median loss. */
+  /**
+   * The smallest improvement on `best` that counts: tolFun relative to the larger of |best| and
+   * the first generation's median loss — but never more than 10 % of |best|, so a loss still
+   * falling by factors (Rosenbrock's valley) is progress however small it has become.
+   */
   private tolerance(best: number): number {
     const scale = Number.isFinite(this.lossScale) ? Math.max(Math.abs(best), this.lossScale) : Math.abs(best);
-    return this.tolFun * scale;
+    return Math.max(Math.min(this.tolFun * scale, 0.1 * Math.abs(best)), this.zero());
+  }
+
+  /** Losses this close to 0 are 0: 1e-9 of the first generation's median (0 before it). */
+  private zero(): number {
+    return Number.isFinite(this.lossScale) ? 1e-9 * this.lossScale : 0;
   }
 
   /** After a run ends: counts the restarts that did not improve the best, and declares convergence after `patience` of them. */
@@ -349,6 +358,10 @@ export class CMAES implements Sampler {
     // the first run has nothing to improve on: it only sets the mark
     this.staleRuns = improved || this.runIndex === 0 ? 0 : this.staleRuns + 1;
     this.bestBeforeRun = Math.min(this.bestBeforeRun, best);
+    // nothing left to improve: no restart can pay
+    if (this.endedBy === undefined && this.patience < Infinity && Math.abs(best) <= this.zero()) {
+      this.endedBy = `converged: the best loss (${best.toPrecision(4)}) is 0 within 1e-9 of the first generation's (last run: ${why})`;
+    }
     if (this.endedBy === undefined && this.staleRuns >= this.patience) {
       this.endedBy = `converged: ${this.staleRuns} restart${this.staleRuns === 1 ? '' : 's'} in a row did not improve the best loss (${best.toPrecision(4)}) by more than ${(100 * this.tolFun).toPrecision(2)} % (last run: ${why})`;
     }
