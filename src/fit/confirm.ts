@@ -1,6 +1,6 @@
 import { CMAES } from '../search/cmaes.ts';
 import type { Evaluation } from '../search/sampler.ts';
-import type { Space } from '../search/space.ts';
+import type { Point, Space } from '../search/space.ts';
 import type { Evaluator } from './evaluator.ts';
 import { bestEvaluation } from './results-contents.ts';
 
@@ -12,7 +12,7 @@ export interface Confirmation {
   searchLoss: number;
   /** Evaluations at the fine step: the re-simulated best points, then any refinement's. */
   evaluations: number;
-  /** Whether a short CMA-ES run at the fine step was needed (the fine loss was more than 10 % worse). */
+  /** Whether a short CMA-ES run at the fine step was needed (the fine loss was more than 10 % + 0.01 worse). */
   refined: boolean;
 }
 
@@ -21,9 +21,9 @@ const TOP = 8;
 
 /**
  * Re-simulates the search's best distinct points at the fine step and keeps the best there;
- * when that is more than 10 % worse than at the search's step (the coarse step biased the
- * optimum), refines it with one local CMA-ES run at the fine step (step size 0.03 of the
- * bounds, at most 300 evaluations per parameter). The fine step decides: what a fit returns
+ * when that is more than 10 % (+ 0.01) worse than at the search's step (the coarse step biased the
+ * optimum), refines it with one local CMA-ES run at the fine step (step size 0.02 of the
+ * bounds, at most 100 evaluations per parameter). The fine step decides: what a fit returns
  * is what the model does at it.
  *
  * ```ts
@@ -31,7 +31,14 @@ const TOP = 8;
  * c.best.loss; // the loss at the fine step
  * ```
  */
-export async function confirmAtFineStep<Soll>(history: Evaluation[], fine: Evaluator<Soll>, space: Space, o: { seed: number }): Promise<Confirmation> {
+export async function confirmAtFineStep<Soll>(
+  history: Evaluation[],
+  fine: Evaluator<Soll>,
+  space: Space,
+  /** `evaluate`: how the refinement evaluates its generations (e.g. with worker threads); default this thread. */
+  o: { seed: number; evaluate?: (points: Point[]) => Promise<Evaluation[]> },
+): Promise<Confirmation> {
+  const evaluate = o.evaluate ?? ((points: Point[]) => fine.evaluate(points));
   const ranked = history.filter((h) => Number.isFinite(h.loss)).sort((a, b) => a.loss - b.loss);
   const seen = new Set<string>();
   const top = [];
@@ -47,13 +54,14 @@ export async function confirmAtFineStep<Soll>(history: Evaluation[], fine: Evalu
   const confirmed = await fine.evaluate(top);
   let best = bestEvaluation(confirmed) ?? confirmed[0]!;
   let evaluations = confirmed.length;
-  const worse = !(best.loss <= searchLoss + 0.1 * Math.abs(searchLoss));
+  // 0.01 on top of 10 %: a loss near 0 (a recovery) moves by more than 10 % for nothing that matters
+  const worse = !(best.loss <= searchLoss + 0.1 * Math.abs(searchLoss) + 0.01);
   if (worse) {
     const n = Object.keys(space).length;
-    const cma = new CMAES(space, { seed: `${o.seed}/fine-step`, x0: fine.fittedPart(best.params), sigma0: 0.03, restarts: false });
-    while (!cma.converged() && evaluations < 300 * n + confirmed.length) {
+    const cma = new CMAES(space, { seed: `${o.seed}/fine-step`, x0: fine.fittedPart(best.params), sigma0: 0.02, restarts: false });
+    while (!cma.converged() && evaluations < 100 * n + confirmed.length) {
       const points = cma.ask(cma.preferredBatch);
-      const results = await fine.evaluate(points);
+      const results = await evaluate(points);
       cma.tell(points, results.map((r) => r.loss));
       evaluations += results.length;
       const better = bestEvaluation(results);

@@ -141,7 +141,18 @@ export class OptNeuron<Soll = unknown> {
       const end = { searchEvaluations, iterations: outcome?.iterations ?? 0, stopReason };
       if (!choice) return await finishRun(fit, end, r.resultsFile);
       if (choice.search === choice.fine || !bestEvaluation(history)) return await finishRun(fit, end, r.resultsFile, { timeSteps: choice });
-      const confirmed = await confirmAtFineStep(history, this.evaluator, this.space, { seed: this.seed });
+      // a refinement gets workers of the fine step's own (the search's run at its step), started only if it happens
+      let finePool: StartingPool | undefined;
+      const evaluate = (points: Point[]) => {
+        finePool ??= new StartingPool(this.workers > 1 ? startEvaluationPool(this.workers - 1, this.options.source!, { ...workerOverrides(this.options), timeStep: this.evaluator.timeStep }) : undefined);
+        return finePool.evaluate(points, (part) => this.evaluator.evaluate(part));
+      };
+      let confirmed;
+      try {
+        confirmed = await confirmAtFineStep(history, this.evaluator, this.space, { seed: this.seed, evaluate });
+      } finally {
+        await finePool?.close();
+      }
       const timeSteps = { ...choice, searchLoss: confirmed.searchLoss, fineLoss: confirmed.best.loss, confirmEvaluations: confirmed.evaluations, refined: confirmed.refined };
       return await finishRun(fit, end, r.resultsFile, { timeSteps, best: confirmed.best, evaluator: this.evaluator });
     } finally {
