@@ -1,5 +1,6 @@
 /**
- * Fits that generalise. (1) Model reduction: the Pospischil RS cell reduced to AdEx (all
+ * Fits that generalise. (0) The reductions with every default, on fluctuating input and on
+ * steps (bench/reduction-defaults.ts). (1) Model reduction: the Pospischil RS cell reduced to AdEx (all
  * nine parameters, wide bounds) from 1 s steps at 1.5x and 3x rheobase, checked on 2.25x
  * and 1.35x (examples/reduction.ts). (2) Izhikevich recovery: the RS cell refitted
  * (a, b, c, d) from two synthetic 1 s sweeps (steps 10, 15), checked on 7 and 20 (as
@@ -13,6 +14,7 @@ import { adex, izhikevich } from '../models/index.ts';
 import { FITTED, UNSEEN, gammas, reductionOptions } from '../examples/reduction.ts';
 import { recoveryGamma, sweeps } from './izhikevich-recovery.ts';
 import { median } from '../src/numeric/quantile.ts';
+import { defaultsReduction } from './reduction-defaults.ts';
 
 const SEEDS = [1, 2, 3];
 const WORKERS = availableParallelism();
@@ -72,11 +74,26 @@ async function compare(problem: Problem) {
   return summary;
 }
 
+const round = (x: number) => +x.toFixed(3);
+const mean2 = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+// the defaults first: `npm run bench:reduction -- defaults` runs only them
+const d = await defaultsReduction(SEEDS);
+const defaults = {
+  gamma_unseen_ou_default: round(median(d.map((r) => mean2(r.ou.unseen)))),
+  wall_s_ou_default: round(median(d.map((r) => r.ou.wall))),
+  gamma_fitted_steps_default: round(median(d.map((r) => mean2(r.steps.fitted)))),
+  wall_s_steps_default: round(median(d.map((r) => r.steps.wall))),
+};
+console.log(`defaults (medians over seeds ${SEEDS.join(', ')}): OU Γ unseen ${defaults.gamma_unseen_ou_default} in ${defaults.wall_s_ou_default} s; steps Γ fitted ${defaults.gamma_fitted_steps_default} in ${defaults.wall_s_steps_default} s`);
+if (process.argv.includes('defaults')) {
+  console.log(JSON.stringify({ ...defaults, workers: WORKERS }));
+  process.exit(0);
+}
 const r = await compare(reduction);
 const z = await compare(recovery);
-const round = (x: number) => +x.toFixed(3);
 console.log(
   JSON.stringify({
+    ...defaults,
     gamma_fitted_auto: round(r.auto!.fitted),
     gamma_unseen_auto: round(r.auto!.unseen),
     gamma_fitted_tpe: round(r.tpe!.fitted),

@@ -34,8 +34,12 @@ describe('neurofit fit-trace', () => {
     expect(Number.isFinite(result.loss)).toBe(true);
     expect(result.lossSd).toBe(0);
     expect(result.bestRecordings.chunks.length).toBe(2);
-    // the best loss is the smallest in the history
-    expect(Math.min(...result.history.map((h: { loss: number }) => h.loss))).toBe(result.loss);
+    // searched at a coarser step (the default --dt auto), confirmed at the fine one: the history's
+    // best is the search's, the loss at the top the fine step's
+    expect(result.timeSteps.search).toBeGreaterThan(result.timeSteps.fine);
+    expect(Math.min(...result.history.map((h: { loss: number }) => h.loss))).toBe(result.timeSteps.searchLoss);
+    expect(result.loss).toBe(result.timeSteps.fineLoss);
+    expect(r.stdout).toMatch(/time step: searched at [\d.]+ ms \(.*\); confirmed at 0\.005 ms/);
   });
 
   it('resamples data whose interval is not a multiple of dt', () => {
@@ -75,7 +79,7 @@ describe('neurofit fit-trace', () => {
   });
 
   it.each([
-    [['--model', 'izhikevich', '--data', data10, '--fit', 'a', '--method', 'adam', '--loss', 'gamma'], /--method adam needs a differentiable loss: --loss sweep or mse/],
+    [['--model', 'izhikevich', '--data', data10, '--fit', 'a', '--method', 'adam', '--loss', 'gamma'], /--method adam needs a differentiable loss: --loss auto, sweep, coincidence or mse/],
     [['--model', 'izhikevich', '--data', data10, '--fit', 'a', '--method', 'adam', '--loss', 'mse', '--lr', '-1'], /--lr must be > 0/],
     [['--model', 'izhikevich', '--data', data10, '--fit', 'a', '--method', 'lbfgs', '--loss', 'mse', '--iters', '0'], /--iters must be an integer >= 1/],
     [['--model', 'izhikevich', '--data', 'missing.csv', '--fit', 'a'], /cannot read data file 'missing.csv'/],
@@ -178,7 +182,7 @@ describe('fit-trace losses', () => {
   it('an unknown loss names the choices', () => {
     const r = neurofit('fit-trace', '--model', 'izhikevich', '--data', data10, '--fit', 'a', '--loss', 'l1', '--out', join(dir, 'l1.json'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown loss 'l1' \(choose from sweep, mse, subthreshold, gamma, van-rossum, victor-purpura, isi, features\)/);
+    expect(r.stderr).toMatch(/unknown loss 'l1' \(choose from auto, sweep, coincidence, mse, subthreshold, gamma, van-rossum, victor-purpura, isi, features\)/);
   });
 });
 

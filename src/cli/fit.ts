@@ -287,8 +287,8 @@ export function fitTraceCommand(): Command {
       .requiredOption('--fit <a,b,...>', 'parameters to fit')
       .option('--bounds <p=lo:hi>', 'search bounds (repeatable or comma-separated; default: the model\'s typical ranges)', collect, [])
       .option('--set <p=value>', 'hold a parameter at a value (repeatable or comma-separated)', collect, [])
-      .option('--dt <ms>', "integration step, or 'auto' (the default: search at the coarsest step that keeps spike times, confirm the best points at about 0.01 ms)")
-      .option('--loss <kind>', `loss per sweep: ${Object.entries(TRACE_LOSSES).map(([k, v]) => `${k} (${v})`).join('; ')}`, 'sweep')
+      .option('--dt <ms>', "integration step, or 'auto' (the default for searches: search at the coarsest step that keeps spike times, confirm the best points at about 0.005 ms; gradient methods alone: 0.01 ms)")
+      .option('--loss <kind>', `loss per sweep: auto (the default: sweep for steps, coincidence for any other current); ${Object.entries(TRACE_LOSSES).map(([k, v]) => `${k} (${v})`).join('; ')}`, 'auto')
       .option('--threshold <mV>', 'spike detection threshold on the recorded voltage', '-20')
       .option('--features <a,b,...>', 'eFEL features for --loss features')
       .option('--stim-start <ms>', 'stimulus onset for --loss features (default: where the current changes)')
@@ -305,7 +305,7 @@ export function fitTraceCommand(): Command {
     FIT_DEFAULTS.commandMaxEvals['fit-trace'],
   ).action(async (opts: FitTraceOptions, command: Command) => {
     const model = await loadModel(opts.model);
-    if (!(opts.loss in TRACE_LOSSES)) throw new UsageError(`--loss: unknown loss '${opts.loss}' (choose from ${Object.keys(TRACE_LOSSES).join(', ')})`);
+    if (opts.loss !== 'auto' && !(opts.loss in TRACE_LOSSES)) throw new UsageError(`--loss: unknown loss '${opts.loss}' (choose from auto, ${Object.keys(TRACE_LOSSES).join(', ')})`);
     if (opts.timeUnit !== 'ms' && opts.timeUnit !== 's') throw new UsageError(`--time-unit must be ms or s, got '${opts.timeUnit}'`);
     if (opts.voltageUnit !== 'mV' && opts.voltageUnit !== 'V') throw new UsageError(`--voltage-unit must be mV or V, got '${opts.voltageUnit}'`);
     let currentScale = parseNumber(opts.currentScale, '--current-scale');
@@ -340,14 +340,15 @@ export function fitTraceCommand(): Command {
       if (!m) throw new UsageError(`--bounds: expected p=LO:HI, got '${item}'`);
       bounds[m[1]!] = [parseNumber(m[2]!, `--bounds ${m[1]} low`), parseNumber(m[3]!, `--bounds ${m[1]} high`)];
     }
-    let dt: number | 'auto' = 'auto';
+    // undefined: traceFitOptions decides ('auto' for a search, the fine step for gradient fitting alone)
+    let dt: number | 'auto' | undefined = opts.dt === 'auto' ? 'auto' : undefined;
     if (opts.dt !== undefined && opts.dt !== 'auto') {
       dt = parseNumber(opts.dt, '--dt');
       if (dt <= 0) throw new UsageError(`--dt must be > 0 ms or 'auto', got ${dt}`);
     }
     const method = opts.method ?? FIT_DEFAULTS.method;
-    if (fitMethod(method).refine && opts.loss !== 'mse' && opts.loss !== 'sweep' && method !== 'lm') {
-      throw new UsageError(`--method ${method} needs a differentiable loss: --loss sweep or mse`);
+    if (fitMethod(method).refine && !['auto', 'sweep', 'coincidence', 'mse'].includes(opts.loss) && method !== 'lm') {
+      throw new UsageError(`--method ${method} needs a differentiable loss: --loss auto, sweep, coincidence or mse`);
     }
     let options: OptNeuronOptions;
     try {
@@ -357,7 +358,7 @@ export function fitTraceCommand(): Command {
         fit: opts.fit.split(',').map((s) => s.trim()).filter(Boolean),
         bounds,
         set: parseAssignments(opts.set),
-        loss: opts.loss as TraceLoss,
+        loss: opts.loss as TraceLoss | 'auto',
         threshold: parseNumber(opts.threshold, '--threshold'),
         features: opts.features?.split(',').map((s) => s.trim()).filter(Boolean),
         stimStart: opts.stimStart !== undefined ? parseNumber(opts.stimStart, '--stim-start') : undefined,

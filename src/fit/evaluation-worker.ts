@@ -5,6 +5,7 @@ import { loadOptionsSource, type OptionsSource } from '../parallel/source.ts';
 import type { Evaluation } from '../search/sampler.ts';
 import type { Point } from '../search/space.ts';
 import { Evaluator, type EvaluatorOptions } from './evaluator.ts';
+import { AUTO_TIME_STEPS } from './time-step.ts';
 
 serveBatches<Point, Evaluation>(async (init) => {
   const { source, overrides } = init as { source: OptionsSource; overrides: Record<string, unknown> };
@@ -14,6 +15,9 @@ serveBatches<Point, Evaluation>(async (init) => {
   } catch (err) {
     throw new Error(`cannot build the fit from ${source.module}: ${(err as Error).message}`);
   }
-  const evaluator = new Evaluator({ ...options, ...overrides });
+  const merged = { ...options, ...overrides } as Omit<EvaluatorOptions, 'timeStep'> & { timeStep?: number | 'auto'; timeSteps?: readonly number[] };
+  // options that say timeStep 'auto' without the chosen step (a pool started by hand): the fine step
+  if (merged.timeStep === 'auto') merged.timeStep = (merged.timeSteps ?? AUTO_TIME_STEPS).at(-1)!;
+  const evaluator = new Evaluator(merged as EvaluatorOptions);
   return (points) => evaluator.evaluate(points);
 });

@@ -17,6 +17,7 @@ import { computeFeatures } from '../features/compute.ts';
 import { ReplaySweeps } from '../experiments/replay-sweeps.ts';
 import type { OptNeuronOptions } from './opt-neuron.ts';
 import { AUTO_TIME_STEPS } from './time-step.ts';
+import { parseMethod } from './method.ts';
 import type { VariablesBounds } from './variables.ts';
 
 export interface TraceFitSpec {
@@ -44,7 +45,8 @@ export interface TraceFitSpec {
   /**
    * Integration step (ms), or 'auto' (the default): search at the coarsest step that divides
    * the sampling interval and keeps spike times (see {@link chooseTimeStep}), confirm at the
-   * finest, about 0.01 ms (or the sampling interval if smaller).
+   * finest, about 0.005 ms (or the sampling interval if smaller). Gradient methods alone
+   * default to 0.01 ms (or the sampling interval if smaller).
    */
   timeStep?: number | 'auto';
   method?: string;
@@ -96,7 +98,9 @@ export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace
   if (spec.sweeps.length === 0) throw new Error('fit-trace: no data sweeps');
   if (spec.fit.length === 0) throw new Error('fit-trace: name the parameters to fit');
   const sampleDt = spec.sweeps[0]!.sampleDt;
-  const timeStep = spec.timeStep ?? 'auto';
+  // gradient fitting alone has no search to run coarse: it keeps the step its sensitivities were checked at
+  const searches = spec.method === undefined || parseMethod(spec.method).search !== undefined;
+  const timeStep = spec.timeStep ?? (searches ? 'auto' : Math.min(0.01, sampleDt));
   if (timeStep !== 'auto' && !(timeStep > 0)) throw new Error(`fit-trace: timeStep must be > 0 ms or 'auto', got ${timeStep}`);
   // 'auto' chooses among steps that divide the sampling interval, so the data's grid stays the same
   const timeSteps = timeStep === 'auto' ? stepsDividing(sampleDt) : undefined;
@@ -250,7 +254,8 @@ function workerSource(spec: TraceFitSpec): OptionsSource | undefined {
  * 0.1 ms sampling gives 0.1, 0.05, 0.02, 0.01; 0.25 ms gives 0.0833, 0.05, 0.0192, 0.01.
  */
 function stepsDividing(sampleDt: number): number[] {
-  const steps = AUTO_TIME_STEPS.map((target) => sampleDt / Math.max(1, Math.round(sampleDt / target)));
+  // rounded: 0.1 / 20 is 0.004999999999999999 in floating point
+  const steps = AUTO_TIME_STEPS.map((target) => +(sampleDt / Math.max(1, Math.round(sampleDt / target))).toPrecision(12));
   return [...new Set(steps)].sort((a, b) => b - a);
 }
 
