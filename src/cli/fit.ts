@@ -364,6 +364,7 @@ export function fitTraceCommand(): Command {
         stimStart: opts.stimStart !== undefined ? parseNumber(opts.stimStart, '--stim-start') : undefined,
         stimEnd: opts.stimEnd !== undefined ? parseNumber(opts.stimEnd, '--stim-end') : undefined,
         timeStep: dt,
+        method,
         modelModule: isModelModule(opts.model) ? resolve(opts.model) : undefined,
         onWarning: (message) => process.stderr.write(`neurofit: warning: ${message}\n`),
       }) as OptNeuronOptions;
