@@ -1,0 +1,57 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Job } from 'bullmq';
+import { connectRedis, DEFAULT_QUEUE, loadBullmq, type QueueConnection } from './connection.ts';
+
+/** One finished fit in the summary: the best loss, held-out Γ (if validated) and the parameters. */
+export interface FitSummary {
+  name: string;
+  model: string;
+  method: string;
+  seed: number;
+  loss: number | null;
+  validationGamma: number | null;
+  params: Record<string, number>;
+  file: string;
+}
+
+/**
+ * Writes each completed job's results file to `dir` as `<name>.json` (what `fit-trace
+ * --out` writes, so `neurofit report` reads it) and `summary.csv` with one row per fit:
+ * name, model, method, seed, loss, validation Γ and every parameter.
+ *
+ * ```ts
+ * const fits = await queueResults({ redis: 'redis://localhost:6379' }, 'results/');
+ * ```
+ */
+export async function queueResults(connection: QueueConnection, dir: string): Promise<FitSummary[]> {
+  const { Queue } = await loadBullmq();
+  const client = await connectRedis(connection.redis, { persistent: false });
+  const queue = new Queue(connection.queue ?? DEFAULT_QUEUE, { connection: client });
+  try {
+    mkdirSync(dir, { recursive: true });
+    const fits: FitSummary[] = [];
+    for (const job of (await queue.getJobs(['completed'])) as Job[]) {
+      if (!job || typeof job.returnvalue !== 'string') continue;
+      const file = join(dir, `${job.name}.json`);
+      writeFileSync(file, job.returnvalue);
+      const r = JSON.parse(job.returnvalue) as { model: string; method: string; seed: number; loss: number | null; params: Record<string, number> | null; validation?: { gamma: number } };
+      fits.push({ name: job.name, model: r.model, method: r.method, seed: r.seed, loss: r.loss, validationGamma: r.validation?.gamma ?? null, params: r.params ?? {}, file });
+    }
+    fits.sort((a, b) => a.name.localeCompare(b.name));
+    writeFileSync(join(dir, 'summary.csv'), summaryCsv(fits));
+    return fits;
+  } finally {
+    await queue.close();
+    client.disconnect();
+  }
+}
+
+/** The summary as CSV: a column per parameter of any fit (empty where a fit's model lacks it). */
+export function summaryCsv(fits: FitSummary[]): string {
+  const params = [...new Set(fits.flatMap((f) => Object.keys(f.params)))];
+  const cell = (v: unknown) => (v === null || v === undefined ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  const rows = [['name', 'model', 'method', 'seed', 'loss', 'validation_gamma', ...params].join(',')];
+  for (const f of fits) rows.push([f.name, f.model, f.method, f.seed, f.loss, f.validationGamma, ...params.map((p) => f.params[p])].map(cell).join(','));
+  return rows.join('\n') + '\n';
+}
