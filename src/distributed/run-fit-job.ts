@@ -43,6 +43,7 @@ export interface JobContext {
   maxPayloadBytes: number;
   worker: string;
   running: Set<RunningJob>;
+  log: (message: string) => void;
   /** BullMQ's error for input no retry can fix. */
   unrecoverable: (message: string) => Error;
 }
@@ -90,7 +91,10 @@ export async function runFitJob(job: Job, token: string | undefined, ctx: JobCon
     }
     for (const w of warnings) await job.log(`warning: ${w}`);
     const saved = await ctx.redis.get(running.key);
-    if (saved) writeFileSync(running.file, saved);
+    if (saved) {
+      writeFileSync(running.file, saved);
+      ctx.log(`${fit.name}: resuming from its checkpoint (${(JSON.parse(saved) as { evaluations?: number }).evaluations ?? 0} evaluations)`);
+    }
     ctx.running.add(running);
     let uploaded = 0;
     let uploading = false;

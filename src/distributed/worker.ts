@@ -69,6 +69,7 @@ export async function runWorker(o: WorkerOptions): Promise<FitWorker> {
     maxPayloadBytes: o.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
     worker: name,
     running,
+    log,
     unrecoverable: (message: string) => new UnrecoverableError(message),
   };
   const worker = new Worker(queue, (job, token) => runFitJob(job, token, ctx), {
