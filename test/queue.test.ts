@@ -113,11 +113,12 @@ describe('fits as jobs on BullMQ and Redis', () => {
     // Redis restarts while the other workers run: nothing is lost (append-only file)
     await redis.restart();
 
-    const status = await until('every job to end', 60_000, async () => {
-      const r = neurofit('queue', 'status', '--redis', redis.url, '--queue', queue, '--json');
-      const s = JSON.parse(r.stdout);
-      return s.counts.completed + s.counts.failed === 10 ? s : undefined;
+    await until('every job to end', 90_000, async () => {
+      await new Promise((r) => setTimeout(r, 400));
+      const ended = (await client.zcard(`bull:${queue}:completed`)) + (await client.zcard(`bull:${queue}:failed`));
+      return ended === 10 ? true : undefined;
     });
+    const status = JSON.parse(neurofit('queue', 'status', '--redis', redis.url, '--queue', queue, '--json').stdout);
     expect(status.counts).toMatchObject({ completed: 8, failed: 2, active: 0, waiting: 0 });
     const logs = workers.map((x) => x.log).join('\n');
     expect(logs).toContain(`${victim.id}: resuming from its checkpoint`);

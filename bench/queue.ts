@@ -1,0 +1,94 @@
+/**
+ * Fits as jobs: 16 small fits (Izhikevich to a 1 s recording, a, b, d, TPE, 60 evaluations
+ * at dt 0.002 ms, uploaded with each job) through 1 and 2 `neurofit worker` processes (one
+ * thread each), against the same 16 run one after another in this process. Each round
+ * queues all 16 with idle workers already started and times until the last result is in
+ * Redis. Medians of 3 rounds, the configurations interleaved so the load of a shared
+ * machine falls on all alike.
+ *
+ *   npm run bench:queue          (redis-server on the PATH, or $NEUROFIT_REDIS_URL; dist/ is built first)
+ *
+ * overhead_ms_per_job = (1-worker time - sequential time) / 16: queueing, upload, validation,
+ * checkpoints and the result, per job (goal <= 50 ms); the 2-worker speed-up goal is >= 1.8.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { OptNeuron, readRecording, traceFitOptions } from '../src/index.ts';
+import { builtinModels } from '../models/index.ts';
+import { queueFits } from '../src/distributed/queue-fits.ts';
+import { jobData } from '../src/distributed/manifest.ts';
+import type { FitJob } from '../src/distributed/job.ts';
+import { startRedis } from '../test/support/redis.ts';
+
+const JOBS = 16;
+const ROUNDS = 3;
+const root = join(import.meta.dirname, '..');
+const data = join(root, 'examples', 'data', 'izhikevich-rs-10.csv');
+const settings = { fit: ['a', 'b', 'd'], method: 'tpe', maxEvals: 60, timeStep: 0.002 };
+
+execFileSync(process.execPath, ['scripts/build.mjs', '--incremental'], { cwd: root, stdio: 'inherit' });
+const redis = await startRedis();
+const client = new Redis(redis.url, { maxRetriesPerRequest: null });
+const sweeps = readRecording(data);
+const uploaded = jobData([data], {}, 'upload');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function sequential(): Promise<number> {
+  const started = performance.now();
+  for (let k = 0; k < JOBS; k++) {
+    const opt = new OptNeuron(traceFitOptions({ model: builtinModels['izhikevich']!, sweeps, fit: settings.fit, timeStep: settings.timeStep, seed: k + 1, method: settings.method }));
+    await opt.run({ maxEvals: settings.maxEvals });
+  }
+  return performance.now() - started;
+}
+
+async function throughWorkers(n: number, round: number): Promise<number> {
+  const queue = `bench-${process.pid}-${n}w-${round}`;
+  const workers: ChildProcess[] = [];
+  for (let k = 0; k < n; k++) {
+    const child = spawn(process.execPath, [join(root, 'bin', 'neurofit.js'), 'worker', '--redis', redis.url, '--queue', queue, '--workers', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    workers.push(child);
+    // ready when it says so
+    await new Promise<void>((resolve) => child.stderr!.on('data', (d) => String(d).includes('taking fits') && resolve()));
+  }
+  const jobs: FitJob[] = Array.from({ length: JOBS }, (_, k) => ({
+    name: `fit-${k + 1}`,
+    model: { name: 'izhikevich' },
+    data: uploaded,
+    fit: settings.fit,
+    method: settings.method,
+    seed: k + 1,
+    maxEvals: settings.maxEvals,
+    timeStep: settings.timeStep,
+  }));
+  const started = performance.now();
+  await queueFits({ redis: redis.url, queue }, jobs);
+  while ((await client.zcard(`bull:${queue}:completed`)) + (await client.zcard(`bull:${queue}:failed`)) < JOBS) await new Promise((r) => setTimeout(r, 20));
+  const ms = performance.now() - started;
+  const failed = await client.zcard(`bull:${queue}:failed`);
+  if (failed > 0) throw new Error(`${failed} jobs failed`);
+  for (const w of workers) w.kill('SIGTERM');
+  await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.on('exit', r)))));
+  return ms;
+}
+
+const times = { seq: [] as number[], w1: [] as number[], w2: [] as number[] };
+for (let round = 0; round < ROUNDS; round++) {
+  times.seq.push(await sequential());
+  times.w1.push(await throughWorkers(1, round));
+  times.w2.push(await throughWorkers(2, round));
+  console.log(`round ${round + 1}: sequential ${(times.seq.at(-1)! / 1000).toFixed(2)} s, 1 worker ${(times.w1.at(-1)! / 1000).toFixed(2)} s, 2 workers ${(times.w2.at(-1)! / 1000).toFixed(2)} s`);
+}
+const seq = median(times.seq);
+const w1 = median(times.w1);
+const w2 = median(times.w2);
+const perMin = (ms: number) => Number(((JOBS / ms) * 60_000).toFixed(1));
+console.log(`${JOBS} fits, medians of ${ROUNDS}: sequential ${(seq / 1000).toFixed(2)} s (${perMin(seq)} fits/min), 1 worker ${(w1 / 1000).toFixed(2)} s, 2 workers ${(w2 / 1000).toFixed(2)} s (×${(w1 / w2).toFixed(2)})`);
+client.disconnect();
+await redis.stop();
+console.log(JSON.stringify({ jobs_per_min_1w: perMin(w1), jobs_per_min_2w: perMin(w2), overhead_ms_per_job: Number(((w1 - seq) / JOBS).toFixed(1)) }));
