@@ -12,6 +12,10 @@ export type DataTransfer = 'upload' | 'shared';
  * A job's data: with `upload`, the files are read here (each problem names the file) and
  * travel in the job; with `shared`, only the paths do, resolved by each worker under its
  * `--data-root`.
+ *
+ * ```ts
+ * const data = jobData(['cell1.csv'], { voltageUnit: 'V' }, 'upload'); // { sweeps: [...] }
+ * ```
  */
 export function jobData(files: string[], read: RecordingOptions, transfer: DataTransfer): JobData {
   if (transfer === 'shared') return Object.keys(read).length > 0 ? { files, read } : { files };

@@ -47,7 +47,13 @@ export async function queueResults(connection: QueueConnection, dir: string): Pr
   }
 }
 
-/** The summary as CSV: a column per parameter of any fit (empty where a fit's model lacks it). */
+/**
+ * The summary as CSV: a column per parameter of any fit (empty where a fit's model lacks it).
+ *
+ * ```ts
+ * writeFileSync('summary.csv', summaryCsv(fits));
+ * ```
+ */
 export function summaryCsv(fits: FitSummary[]): string {
   const params = [...new Set(fits.flatMap((f) => Object.keys(f.params)))];
   const cell = (v: unknown) => (v === null || v === undefined ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
