@@ -3,7 +3,7 @@
  * at dt 0.002 ms, uploaded with each job) through 1 and 2 `neurofit worker` processes (one
  * thread each), against the same 16 run one after another in this process. Each round
  * queues all 16 with idle workers already started and times until the last result is in
- * Redis. Medians of 3 rounds, the configurations interleaved so the load of a shared
+ * Redis. Sequential runs the compiled package in a child process, as the workers do. Medians of 3 rounds, the configurations interleaved so the load of a shared
  * machine falls on all alike.
  *
  *   npm run bench:queue          (redis-server on the PATH, or $NEUROFIT_REDIS_URL; dist/ is built first)
@@ -14,8 +14,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { OptNeuron, readRecording, traceFitOptions } from '../src/index.ts';
-import { builtinModels } from '../models/index.ts';
 import { queueFits } from '../src/distributed/queue-fits.ts';
 import { jobData } from '../src/distributed/manifest.ts';
 import type { FitJob } from '../src/distributed/job.ts';
@@ -30,7 +28,6 @@ const settings = { fit: ['a', 'b', 'd'], method: 'tpe', maxEvals: 60, timeStep: 
 execFileSync(process.execPath, ['scripts/build.mjs', '--incremental'], { cwd: root, stdio: 'inherit' });
 const redis = await startRedis();
 const client = new Redis(redis.url, { maxRetriesPerRequest: null });
-const sweeps = readRecording(data);
 const uploaded = jobData([data], {}, 'upload');
 
 function median(xs: number[]): number {
@@ -38,13 +35,23 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function sequential(): Promise<number> {
-  const started = performance.now();
-  for (let k = 0; k < JOBS; k++) {
-    const opt = new OptNeuron(traceFitOptions({ model: builtinModels['izhikevich']!, sweeps, fit: settings.fit, timeStep: settings.timeStep, seed: k + 1, method: settings.method }));
-    await opt.run({ maxEvals: settings.maxEvals });
-  }
-  return performance.now() - started;
+/**
+ * The 16 fits one after another in one process running the compiled package, as the
+ * workers do (timed inside it, from its first fit: a worker is started before the clock too).
+ */
+function sequential(): number {
+  const script = `
+    const { OptNeuron, readRecording, traceFitOptions } = await import(${JSON.stringify(join(root, 'dist', 'src', 'index.js'))});
+    const { builtinModels } = await import(${JSON.stringify(join(root, 'dist', 'models', 'index.js'))});
+    const sweeps = readRecording(${JSON.stringify(data)});
+    const s = ${JSON.stringify(settings)};
+    const started = performance.now();
+    for (let k = 0; k < ${JOBS}; k++) {
+      const opt = new OptNeuron(traceFitOptions({ model: builtinModels.izhikevich, sweeps, fit: s.fit, timeStep: s.timeStep, seed: k + 1, method: s.method }));
+      await opt.run({ maxEvals: s.maxEvals });
+    }
+    console.log(performance.now() - started);`;
+  return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim().split('\n').pop());
 }
 
 async function throughWorkers(n: number, round: number): Promise<number> {
@@ -79,7 +86,7 @@ async function throughWorkers(n: number, round: number): Promise<number> {
 
 const times = { seq: [] as number[], w1: [] as number[], w2: [] as number[] };
 for (let round = 0; round < ROUNDS; round++) {
-  times.seq.push(await sequential());
+  times.seq.push(sequential());
   times.w1.push(await throughWorkers(1, round));
   times.w2.push(await throughWorkers(2, round));
   console.log(`round ${round + 1}: sequential ${(times.seq.at(-1)! / 1000).toFixed(2)} s, 1 worker ${(times.w1.at(-1)! / 1000).toFixed(2)} s, 2 workers ${(times.w2.at(-1)! / 1000).toFixed(2)} s`);

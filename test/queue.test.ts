@@ -130,6 +130,13 @@ describe('fits as jobs on BullMQ and Redis', () => {
     expect(failed['evil'].attempts).toBe(1);
     expect(existsSync(mark)).toBe(false);
 
+    // SIGTERM: a worker checkpoints what it runs (nothing now), hands it back and exits as a signal's process does
+    const idle = w.find((x) => x !== victim.worker)!;
+    const exited = new Promise((r) => idle.child.on('exit', (code) => r(code)));
+    idle.child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(idle.log).toContain('SIGTERM: checkpointing 0 running fits');
+
     const out = join(dir, 'results');
     const r = neurofit('queue', 'results', '--redis', redis.url, '--queue', queue, '--out', out);
     expect(r.code).toBe(0);

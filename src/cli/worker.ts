@@ -18,6 +18,7 @@ interface WorkerFlags {
   checkpointSeconds: string;
   lockSeconds: string;
   maxPayloadMb: string;
+  idleExit?: string;
 }
 
 function positive(text: string, what: string, integer: boolean): number {
@@ -45,6 +46,7 @@ export function workerCommand(): Command {
     .option('--checkpoint-seconds <s>', "seconds between checkpoints of a running fit into Redis", '2')
     .option('--lock-seconds <s>', 'a dead worker\'s job goes to another worker after this long; must outlast one batch', '30')
     .option('--max-payload-mb <mb>', 'refuse larger jobs', '16')
+    .option('--idle-exit <s>', 'exit (status 0) after this many seconds without a job: for batch systems such as a SLURM job array')
     .addHelpText('after', example('neurofit worker --redis redis://queue-host:6379 --data-root /shared/cells'))
     .action(async (o: WorkerFlags) => {
       const concurrency = positive(o.concurrency, '--concurrency', true);
@@ -58,6 +60,8 @@ export function workerCommand(): Command {
         checkpointSeconds: positive(o.checkpointSeconds, '--checkpoint-seconds', false),
         lockSeconds: positive(o.lockSeconds, '--lock-seconds', false),
         maxPayloadBytes: Math.round(positive(o.maxPayloadMb, '--max-payload-mb', false) * 1024 * 1024),
+        idleSeconds: o.idleExit !== undefined ? positive(o.idleExit, '--idle-exit', false) : undefined,
+        onIdle: () => process.exit(0),
       });
       // the worker runs until a signal: its connections keep the process alive
     });

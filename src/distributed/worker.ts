@@ -21,6 +21,13 @@ export interface WorkerOptions extends QueueConnection, WorkerPolicy {
    */
   lockSeconds?: number;
   maxPayloadBytes?: number;
+  /**
+   * Stop after this many seconds without a job to run (default: never): for batch systems
+   * (a SLURM job array) whose workers should end when the queue is empty.
+   */
+  idleSeconds?: number;
+  /** Called when the worker stopped for being idle (default: nothing more). */
+  onIdle?: () => void;
   /** Where the worker tells what it does (default: stderr). */
   log?: (message: string) => void;
   /**
@@ -88,12 +95,15 @@ export async function runWorker(o: WorkerOptions): Promise<FitWorker> {
     if (err.message !== lastError) log(`error: ${err.message}`);
     lastError = err.message;
   });
+  let lastBusy = Date.now();
   worker.on('active', (job) => log(`${job.name}: started`));
   worker.on('completed', (job) => {
+    lastBusy = Date.now();
     log(`${job.name}: done`);
     redis.del(checkpointKey(queue, job.id!)).catch(() => {});
   });
   worker.on('failed', (job, err) => {
+    lastBusy = Date.now();
     if (!job) return;
     const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
     log(`${job.name}: failed${final ? '' : ' (will retry)'}: ${err.message}`);
@@ -111,7 +121,9 @@ export async function runWorker(o: WorkerOptions): Promise<FitWorker> {
     }
     return n;
   };
+  let idleTimer: ReturnType<typeof setInterval> | undefined;
   const close = async () => {
+    if (idleTimer) clearInterval(idleTimer);
     if (o.handleSignals !== false) onInterrupt(undefined);
     await worker.close();
     redis.disconnect();
@@ -130,6 +142,16 @@ export async function runWorker(o: WorkerOptions): Promise<FitWorker> {
         .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
       return 'continue';
     });
+  }
+  if (o.idleSeconds !== undefined) {
+    const idleMs = o.idleSeconds * 1000;
+    idleTimer = setInterval(() => {
+      if (running.size > 0) lastBusy = Date.now();
+      else if (Date.now() - lastBusy > idleMs) {
+        log(`no job for ${o.idleSeconds} s: stopping`);
+        close().then(() => o.onIdle?.(), (err) => log(`error while stopping: ${(err as Error).message}`));
+      }
+    }, Math.min(1000, idleMs));
   }
   return { worker, handBack, close };
 }
