@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { OptNeuron, readRecording, traceFitOptions } from '../src/index.ts';
 import { builtinModels } from '../models/index.ts';
-import { validateFitJob } from '../src/distributed/job.ts';
+import { BadJobError, validateFitJob } from '../src/distributed/job.ts';
+import { jobModel, jobSweeps } from '../src/distributed/job-spec.ts';
 import { startRedis, type TestRedis } from './support/redis.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -76,6 +77,43 @@ describe('fits as jobs on BullMQ and Redis', () => {
     expect(() => validateFitJob({ name: '../x', model: { name: 'izhikevich' }, data: { files: ['a.csv'] }, fit: ['a'] })).toThrow("name '../x'");
     expect(() => validateFitJob({ name: 'x', model: { name: 'izhikevich', module: 'm.ts' }, data: { files: ['a.csv'] }, fit: ['a'] })).toThrow('model: give exactly one of');
     expect(() => validateFitJob({ name: 'x', model: { name: 'izhikevich' }, data: { files: ['a.csv'] }, fit: ['a'] }, 50)).toThrow('over the 0.0 MB limit');
+  });
+
+  it('runs a model given as equation strings; names code and paths only under the directories a worker allows', async () => {
+    const definition = { name: 'leaky', parameters: { tau: 10, I: 0 }, equations: 'tau * dv/dt = -(v + 65) + I : init = -65', spike: 'v >= -50', reset: 'v = -65' };
+    const { model } = await jobModel(validateFitJob({ name: 'eq', model: { definition }, data: { files: ['x.csv'] }, fit: ['tau'] }).model, {});
+    expect(model.name).toBe('leaky');
+    expect(model.parameterNames).toContain('tau');
+    await expect(jobModel({ definition: { ...definition, equations: 'dv/dt = process.exit(1)' } }, {})).rejects.toThrow(BadJobError);
+    writeFileSync(join(dir, 'elsewhere', 'model.mjs'), 'export default 1;\n');
+    await expect(jobModel({ module: join(dir, 'elsewhere', 'model.mjs') }, {})).rejects.toThrow('start it with --allow-modules DIR');
+    await expect(jobModel({ module: join(dir, 'allowed', '..', 'elsewhere', 'model.mjs') }, { allowModules: join(dir, 'allowed') })).rejects.toThrow('is outside --allow-modules');
+    expect(() => jobSweeps({ files: [join(dataDir, dataFile)] }, {}, 'data')).toThrow('start it with --data-root DIR');
+    expect(() => jobSweeps({ files: ['../../package.json'] }, { dataRoot: dataDir }, 'data')).toThrow('is outside --data-root');
+    expect(jobSweeps({ files: [dataFile] }, { dataRoot: dataDir }, 'data')[0]!.v.length).toBe(10000);
+  });
+
+  it('says when Redis cannot be reached, and takes a password in the URL', async () => {
+    const port = Number(new URL(redis.url).port);
+    const down = neurofit('queue', 'status', '--redis', 'redis://127.0.0.1:1');
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('cannot reach Redis at redis://127.0.0.1:1');
+    await client.config('SET', 'requirepass', 'pa55');
+    try {
+      const url = `redis://:pa55@127.0.0.1:${port}`;
+      const ok = neurofit('queue', 'status', '--redis', url, '--queue', `${queue}-auth`, '--json');
+      expect(ok.code).toBe(0);
+      expect(JSON.parse(ok.stdout).counts.waiting).toBe(0);
+      const wrong = neurofit('queue', 'status', '--redis', `redis://:nope@127.0.0.1:${port}`);
+      expect(wrong.code).toBe(1);
+      // the password is never printed
+      expect(wrong.stderr).toContain(`redis://:***@127.0.0.1:${port}`);
+      expect(wrong.stderr).not.toContain('nope');
+    } finally {
+      const admin = new Redis(redis.url.replace('redis://', 'redis://:pa55@'));
+      await admin.config('SET', 'requirepass', '');
+      admin.disconnect();
+    }
   });
 
   it('8 fits on 3 workers, one killed mid-job and Redis restarted: every result equals an uninterrupted run, bit for bit; bad input fails once', async () => {

@@ -44,7 +44,7 @@ export async function connectRedis(url: string, o: { persistent: boolean; log?: 
     maxRetriesPerRequest: o.persistent ? null : 1,
     enableOfflineQueue: true,
     retryStrategy: (times) => {
-      if (!o.persistent && times > 3) return null;
+      if (!o.persistent && times > 2) return null;
       return Math.min(250 * times, 5000);
     },
   };
@@ -63,9 +63,10 @@ export async function connectRedis(url: string, o: { persistent: boolean; log?: 
   if (!o.persistent) {
     try {
       await client.ping();
-    } catch {
+    } catch (err) {
       client.disconnect();
-      throw new Error(`cannot reach Redis at ${shown} (${lastError || 'no answer'}): is redis-server running there, and the URL right?`);
+      const why = lastError || (err as Error).message.split('\n')[0];
+      throw new Error(/WRONGPASS|NOAUTH|NOPERM/.test(why) ? `Redis at ${shown} refused the credentials (${why}): check the user and password in the URL` : `cannot reach Redis at ${shown} (${why}): is redis-server running there, and the URL right?`);
     }
   }
   return client;
