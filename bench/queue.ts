@@ -62,6 +62,10 @@ function sequential(): number {
  * the fit's run() (validation, options, checkpoints, storing the result), the wait between
  * one job's end and the next one's start on the same worker, and queueing (with the upload).
  */
+const inWorker: number[] = [];
+const gaps: number[] = [];
+const queueing: number[] = [];
+
 async function overheads(queue: string, queueingMs: number): Promise<number[]> {
   const { Queue } = await import('bullmq');
   const q = new Queue(queue, { connection: client });
@@ -76,8 +80,13 @@ async function overheads(queue: string, queueingMs: number): Promise<number[]> {
   const out: number[] = [];
   for (const list of byWorker.values()) {
     list.sort((a, b) => a.start - b.start);
-    list.forEach((j, k) => out.push(j.end - j.start - j.run + (k > 0 ? j.start - list[k - 1]!.end : 0) + queueingMs / JOBS));
+    list.forEach((j, k) => {
+      inWorker.push(j.end - j.start - j.run);
+      if (k > 0) gaps.push(j.start - list[k - 1]!.end);
+      out.push(j.end - j.start - j.run + (k > 0 ? j.start - list[k - 1]!.end : 0) + queueingMs / JOBS);
+    });
   }
+  queueing.push(queueingMs / JOBS);
   return out;
 }
 
@@ -132,4 +141,5 @@ console.log(`${JOBS} fits, medians of ${ROUNDS}: sequential ${(seq / 1000).toFix
 client.disconnect();
 await redis.stop();
 console.log(`queue overhead per job, measured on the jobs: median ${median(overhead).toFixed(1)} ms (of ${overhead.length}); from wall times, (1 worker - sequential) / ${JOBS}: ${((w1 - seq) / JOBS).toFixed(1)} ms`);
+console.log(`  of which: in the worker besides the fit ${median(inWorker).toFixed(1)} ms, between jobs ${median(gaps).toFixed(1)} ms, queueing ${median(queueing).toFixed(1)} ms (medians)`);
 console.log(JSON.stringify({ jobs_per_min_1w: perMin(w1), jobs_per_min_2w: perMin(w2), overhead_ms_per_job: Number(median(overhead).toFixed(1)) }));

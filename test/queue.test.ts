@@ -134,22 +134,33 @@ describe('fits as jobs on BullMQ and Redis', () => {
     expect(neurofit(...common, '--model', join(dir, 'elsewhere', 'evil.mjs'), '--name', 'evil').code).toBe(0);
 
     const w = [startWorker(), startWorker(), startWorker()];
-    // a job with a checkpoint in Redis: its worker is killed without warning
-    const victim = await until('a checkpointed job', 30_000, async () => {
-      for (const id of seeds.map((s) => `cell-s${s}`)) {
-        const saved = await client.get(`neurofit:${queue}:checkpoint:${id}`);
-        if (saved && JSON.parse(saved).evaluations >= 16 && JSON.parse(saved).status === 'running') {
-          const progress = JSON.parse((await client.hget(`bull:${queue}:${id}`, 'progress')) ?? '{}');
-          const pid = Number(String(progress.worker ?? '').split(':').pop());
-          const worker = w.find((x) => x.child.pid === pid);
-          if (worker) return { id, worker };
+    /** A running job with a checkpoint in Redis (not `except`), and its worker. */
+    const checkpointed = (except?: string) =>
+      until('a checkpointed job', 30_000, async () => {
+        for (const id of seeds.map((s) => `cell-s${s}`).filter((id) => id !== except)) {
+          const saved = await client.get(`neurofit:${queue}:checkpoint:${id}`);
+          if (saved && JSON.parse(saved).evaluations >= 16 && JSON.parse(saved).status === 'running') {
+            const progress = JSON.parse((await client.hget(`bull:${queue}:${id}`, 'progress')) ?? '{}');
+            const pid = Number(String(progress.worker ?? '').split(':').pop());
+            const worker = w.find((x) => x.child.pid === pid && x.child.exitCode === null && x.child.signalCode === null);
+            if (worker) return { id, worker };
+          }
         }
-      }
-      return undefined;
-    });
+        return undefined;
+      });
+    // a worker is killed without warning
+    const victim = await checkpointed();
     victim.worker.child.kill('SIGKILL');
     // Redis restarts while the other workers run: nothing is lost (append-only file)
     await redis.restart();
+    // SIGTERM: a worker checkpoints its fit, hands the job back and exits as a signal's process does; a new worker joins
+    const stopped = await checkpointed(victim.id);
+    const exited = new Promise((r) => stopped.worker.child.on('exit', (code) => r(code)));
+    stopped.worker.child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(stopped.worker.log).toContain('SIGTERM: checkpointing 1 running fit and handing it back to the queue');
+    expect(stopped.worker.log).toContain('1 job handed back');
+    startWorker();
 
     await until('every job to end', 90_000, async () => {
       await new Promise((r) => setTimeout(r, 400));
@@ -160,6 +171,7 @@ describe('fits as jobs on BullMQ and Redis', () => {
     expect(status.counts).toMatchObject({ completed: 8, failed: 2, active: 0, waiting: 0 });
     const logs = workers.map((x) => x.log).join('\n');
     expect(logs).toContain(`${victim.id}: resuming from its checkpoint`);
+    expect(logs).toContain(`${stopped.id}: resuming from its checkpoint`);
 
     const failed = Object.fromEntries(status.jobs.filter((j: { state: string }) => j.state === 'failed').map((j: { name: string }) => [j.name, j]));
     expect(failed['bad-model'].failedReason).toContain("unknown model 'nosuch'");
@@ -167,13 +179,6 @@ describe('fits as jobs on BullMQ and Redis', () => {
     expect(failed['evil'].failedReason).toContain('is outside --allow-modules');
     expect(failed['evil'].attempts).toBe(1);
     expect(existsSync(mark)).toBe(false);
-
-    // SIGTERM: a worker checkpoints what it runs (nothing now), hands it back and exits as a signal's process does
-    const idle = w.find((x) => x !== victim.worker)!;
-    const exited = new Promise((r) => idle.child.on('exit', (code) => r(code)));
-    idle.child.kill('SIGTERM');
-    expect(await exited).toBe(143);
-    expect(idle.log).toContain('SIGTERM: checkpointing 0 running fits');
 
     const out = join(dir, 'results');
     const r = neurofit('queue', 'results', '--redis', redis.url, '--queue', queue, '--out', out);

@@ -61,6 +61,8 @@ export async function runWorker(o: WorkerOptions): Promise<FitWorker> {
   const { Worker, UnrecoverableError } = await loadBullmq();
   const queue = o.queue ?? DEFAULT_QUEUE;
   const log = o.log ?? ((m: string) => process.stderr.write(`neurofit worker: ${m}\n`));
+  // the built-in models load once, before the first job, not as part of it
+  await import('../models/index.ts');
   const redis = await connectRedis(o.redis, { persistent: true, log });
   const bclient = await connectRedis(o.redis, { persistent: true, log: () => {} });
   const name = `${hostname()}:${process.pid}`;
