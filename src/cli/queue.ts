@@ -63,7 +63,7 @@ function addCommand(): Command {
     .option('--manifest <fits.csv>', 'one fit per row: columns name, data (files, ;-separated), model, fit, and optionally sweeps, validate, bounds, set, method, seed, max_evals, loss, dt, threshold')
     .option('--name <name>', 'the job\'s name, and its results file\'s (default: <data>-<model>-s<seed>)')
     .option('--shared', 'send data paths, not data: each worker reads them under its --data-root (shared storage; for large data). Default: upload the data with the job (up to 16 MB a job)')
-    .option('--model <name>', 'built-in model name, or a .ts/.js module (runs only on workers started with --allow-modules)')
+    .option('--model <name>', 'built-in model name, a .json file with a model definition (equation strings: runs on any worker), or a .ts/.js module (runs only on workers started with --allow-modules)')
     .option('--data <file.csv>', 'a sweep (repeatable: several sweeps of one cell, fitted jointly)', collect, [])
     .option('--validate <file.csv>', 'a held-out sweep (repeatable)', collect, [])
     .option('--fit <a,b,...>', 'parameters to fit')

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { isModelModule } from '../models/load.ts';
 import { readRecording, type RecordingOptions } from '../io/recording.ts';
 import type { FitJob, JobData, JobModel } from './job.ts';
+import type { NeuronDefinition } from '../model/types.ts';
 import { sweepToData } from './job-spec.ts';
 
 /** How a job's data goes to the workers: read here and uploaded with the job, or named by path on shared storage. */
@@ -22,8 +23,21 @@ export function jobData(files: string[], read: RecordingOptions, transfer: DataT
   return { sweeps: files.flatMap((f) => readRecording(f, read)).map(sweepToData) };
 }
 
-/** A model argument as a job names it: a path (.ts/.js) is a module, anything else a built-in name. */
+/**
+ * A model argument as a job names it: a `.json` file holds a model's definition (its
+ * equation strings: they travel with the job and run on any worker), a `.ts`/`.js` path is
+ * a module (run only by workers that allow it), anything else a built-in name.
+ */
 export function jobModelOf(model: string): JobModel {
+  if (model.endsWith('.json')) {
+    let definition: unknown;
+    try {
+      definition = JSON.parse(readFileSync(model, 'utf8'));
+    } catch (err) {
+      throw new Error(`model ${model}: ${(err as Error).message.split('\n')[0]}`);
+    }
+    return { definition: definition as NeuronDefinition };
+  }
   return isModelModule(model) ? { module: model } : { name: model };
 }
 

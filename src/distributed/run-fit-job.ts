@@ -107,18 +107,29 @@ export async function runFitJob(job: Job, token: string | undefined, ctx: JobCon
         .finally(() => (uploading = false));
     }, ctx.checkpointMs);
     let reported = 0;
-    const result = await opt.run({
-      maxEvals,
-      resultsFile: running.file,
-      resume: saved !== null,
-      onProgress: (p) => {
-        const now = Date.now();
-        if (now - reported < 1000 && p.evaluations < p.maxEvals) return;
-        reported = now;
-        const progress: FitProgress = { evaluations: p.evaluations, planned: p.maxEvals, bestLoss: Number.isFinite(p.bestLoss) ? p.bestLoss : null, worker: ctx.worker };
-        job.updateProgress(progress as unknown as object).catch(() => {});
-      },
-    });
+    const run = (resume: boolean) =>
+      opt.run({
+        maxEvals,
+        resultsFile: running.file,
+        resume,
+        onProgress: (p) => {
+          const now = Date.now();
+          if (now - reported < 1000 && p.evaluations < p.maxEvals) return;
+          reported = now;
+          const progress: FitProgress = { evaluations: p.evaluations, planned: p.maxEvals, bestLoss: Number.isFinite(p.bestLoss) ? p.bestLoss : null, worker: ctx.worker };
+          job.updateProgress(progress as unknown as object).catch(() => {});
+        },
+      });
+    let result;
+    try {
+      result = await run(saved !== null);
+    } catch (err) {
+      // a checkpoint of another fit under this job's name (a job removed and queued again with other data): start afresh
+      if (saved === null || !(err as Error).message.startsWith('cannot resume:')) throw err;
+      ctx.log(`${fit.name}: its checkpoint is of another fit (${(err as Error).message}); starting afresh`);
+      rmSync(running.file, { force: true });
+      result = await run(false);
+    }
     clearInterval(timer);
     if (fit.validate) {
       const { model } = await jobModel(fit.model, ctx.policy);
