@@ -59,6 +59,11 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
+/** @internal Whether a job name is safe as a file name (what {@link validateFitJob} requires). */
+export function isJobName(name: string): boolean {
+  return NAME.test(name);
+}
+
 /**
  * Checks a payload from the queue field by field (types, finite numbers, sizes) and
  * returns it as a {@link FitJob}; anything else is a {@link BadJobError} naming the field.

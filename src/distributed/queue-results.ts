@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Job } from 'bullmq';
+import { isJobName } from './job.ts';
 import { connectRedis, DEFAULT_QUEUE, loadBullmq, type QueueConnection } from './connection.ts';
 
 /** One finished fit in the summary: the best loss, held-out Γ (if validated) and the parameters. */
@@ -31,12 +31,17 @@ export async function queueResults(connection: QueueConnection, dir: string): Pr
   try {
     mkdirSync(dir, { recursive: true });
     const fits: FitSummary[] = [];
-    for (const job of (await queue.getJobs(['completed'])) as Job[]) {
-      if (!job || typeof job.returnvalue !== 'string') continue;
-      const file = join(dir, `${job.name}.json`);
-      writeFileSync(file, job.returnvalue);
-      const r = JSON.parse(job.returnvalue) as { model: string; method: string; seed: number; loss: number | null; params: Record<string, number> | null; validation?: { gamma: number } };
-      fits.push({ name: job.name, model: r.model, method: r.method, seed: r.seed, loss: r.loss, validationGamma: r.validation?.gamma ?? null, params: r.params ?? {}, file });
+    // one job at a time, and only its name and result: a job's hash holds its uploaded data too
+    for (const id of await queue.getRanges(['completed'])) {
+      const [name, returnvalue] = await client.hmget(queue.toKey(id), 'name', 'returnvalue');
+      // a name the worker's validation would refuse never becomes a path
+      if (!name || !returnvalue || !isJobName(name)) continue;
+      const text = JSON.parse(returnvalue) as unknown;
+      if (typeof text !== 'string') continue;
+      const file = join(dir, `${name}.json`);
+      writeFileSync(file, text);
+      const r = JSON.parse(text) as { model: string; method: string; seed: number; loss: number | null; params: Record<string, number> | null; validation?: { gamma: number } };
+      fits.push({ name, model: r.model, method: r.method, seed: r.seed, loss: r.loss, validationGamma: r.validation?.gamma ?? null, params: r.params ?? {}, file });
     }
     fits.sort((a, b) => a.name.localeCompare(b.name));
     writeFileSync(join(dir, 'summary.csv'), summaryCsv(fits));

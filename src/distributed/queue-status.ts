@@ -1,4 +1,3 @@
-import type { Job } from 'bullmq';
 import { connectRedis, DEFAULT_QUEUE, loadBullmq, type QueueConnection } from './connection.ts';
 import type { FitProgress } from './run-fit-job.ts';
 
@@ -39,20 +38,30 @@ export async function queueStatus(connection: QueueConnection): Promise<QueueSta
     const counts = await queue.getJobCounts(...STATES);
     const jobs: FitJobStatus[] = [];
     for (const state of STATES) {
-      for (const job of (await queue.getJobs([state])) as Job[]) {
-        if (!job) continue;
-        const p = (typeof job.progress === 'object' ? job.progress : {}) as Partial<FitProgress>;
+      // the fields shown, not whole jobs: a job's hash holds its uploaded data too
+      const ids = await queue.getRanges([state]);
+      const pipeline = client.pipeline();
+      for (const id of ids) pipeline.hmget(queue.toKey(id), 'name', 'progress', 'attemptsMade', 'failedReason', 'processedBy');
+      const rows = ((await pipeline.exec()) ?? []).map(([, row]) => row as (string | null)[]);
+      rows.forEach(([name, progress, attempts, failedReason, processedBy], k) => {
+        let p: Partial<FitProgress> = {};
+        try {
+          const parsed = progress ? JSON.parse(progress) : {};
+          if (parsed && typeof parsed === 'object') p = parsed;
+        } catch {
+          // a progress some other producer wrote
+        }
         jobs.push({
-          name: job.name,
+          name: name ?? ids[k]!,
           state,
           evaluations: p.evaluations ?? null,
           planned: p.planned ?? null,
           bestLoss: p.bestLoss ?? null,
-          worker: p.worker ?? job.processedBy ?? null,
-          attempts: job.attemptsMade,
-          failedReason: job.failedReason || null,
+          worker: p.worker ?? processedBy ?? null,
+          attempts: Number(attempts ?? 0),
+          failedReason: failedReason || null,
         });
-      }
+      });
     }
     jobs.sort((a, b) => a.name.localeCompare(b.name));
     return { counts, jobs };
