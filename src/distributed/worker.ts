@@ -118,8 +118,13 @@ export async function runWorker(o: WorkerOptions): Promise<FitWorker> {
     let n = 0;
     for (const r of [...running]) {
       await uploadCheckpoint(redis, r);
-      await r.job.moveToWait(r.token);
-      n++;
+      try {
+        await r.job.moveToWait(r.token);
+        n++;
+      } catch (err) {
+        // its lock expired (Redis was away longer than --lock-seconds): the queue gives it to another worker anyway
+        log(`${r.job.name}: not handed back (${(err as Error).message}); its checkpoint is saved and another worker takes it over`);
+      }
     }
     return n;
   };
