@@ -41,7 +41,8 @@ export async function queueStatus(connection: QueueConnection): Promise<QueueSta
       // the fields shown, not whole jobs: a job's hash holds its uploaded data too
       const ids = await queue.getRanges([state]);
       const pipeline = client.pipeline();
-      for (const id of ids) pipeline.hmget(queue.toKey(id), 'name', 'progress', 'attemptsMade', 'failedReason', 'processedBy');
+      // BullMQ's own short field names: attempts made ('atm'), processed by ('pb')
+      for (const id of ids) pipeline.hmget(queue.toKey(id), 'name', 'progress', 'atm', 'failedReason', 'pb');
       const rows = ((await pipeline.exec()) ?? []).map(([, row]) => row as (string | null)[]);
       rows.forEach(([name, progress, attempts, failedReason, processedBy], k) => {
         let p: Partial<FitProgress> = {};
