@@ -32,7 +32,7 @@ export async function queueResults(connection: QueueConnection, dir: string): Pr
     mkdirSync(dir, { recursive: true });
     const fits: FitSummary[] = [];
     // one job at a time, and only its name and result: a job's hash holds its uploaded data too
-    for (const id of await queue.getRanges(['completed'])) {
+    for (const id of await queue.getRanges(['completed'], 0, -1, true)) {
       const [name, returnvalue] = await client.hmget(queue.toKey(id), 'name', 'returnvalue');
       // a name the worker's validation would refuse never becomes a path
       if (!name || !returnvalue || !isJobName(name)) continue;

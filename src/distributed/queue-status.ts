@@ -39,7 +39,7 @@ export async function queueStatus(connection: QueueConnection): Promise<QueueSta
     const jobs: FitJobStatus[] = [];
     for (const state of STATES) {
       // the fields shown, not whole jobs: a job's hash holds its uploaded data too
-      const ids = await queue.getRanges([state]);
+      const ids = await queue.getRanges([state], 0, -1, true);
       const pipeline = client.pipeline();
       // BullMQ's own short field names: attempts made ('atm'), processed by ('pb')
       for (const id of ids) pipeline.hmget(queue.toKey(id), 'name', 'progress', 'atm', 'failedReason', 'pb');
