@@ -118,9 +118,12 @@ describe('fits as jobs on BullMQ and Redis', () => {
 
   it('8 fits on 3 workers, one killed mid-job and Redis restarted: every result equals an uninterrupted run, bit for bit; bad input fails once', async () => {
     // half the fits upload their data, half name it on shared storage (the workers' --data-root)
-    const rows = seeds.map((s) => `cell-s${s},${s <= 4 ? join(dataDir, dataFile) : dataFile},${fit.model},a;b;d,${fit.method},${s},${fit.maxEvals},${fit.dt}`);
-    writeFileSync(join(dir, 'upload.csv'), ['name,data,model,fit,method,seed,max_evals,dt', ...rows.slice(0, 4)].join('\n'));
-    writeFileSync(join(dir, 'shared.csv'), ['name,data,model,fit,method,seed,max_evals,dt', ...rows.slice(4)].join('\n'));
+    // the first fit of each kind is also validated on a held-out sweep
+    const held = (s: number) => (s === 1 ? join(dataDir, 'izhikevich-rs-15.csv') : s === 5 ? 'izhikevich-rs-15.csv' : '');
+    const rows = seeds.map((s) => `cell-s${s},${s <= 4 ? join(dataDir, dataFile) : dataFile},${fit.model},a;b;d,${fit.method},${s},${fit.maxEvals},${fit.dt},${held(s)}`);
+    const header = 'name,data,model,fit,method,seed,max_evals,dt,validate';
+    writeFileSync(join(dir, 'upload.csv'), [header, ...rows.slice(0, 4)].join('\n'));
+    writeFileSync(join(dir, 'shared.csv'), [header, ...rows.slice(4)].join('\n'));
     for (const [manifest, shared] of [['upload.csv', []], ['shared.csv', ['--shared']]] as const) {
       const r = neurofit('queue', 'add', '--redis', redis.url, '--queue', queue, '--manifest', manifest, ...shared);
       expect(r.stderr).toBe('');
@@ -187,6 +190,10 @@ describe('fits as jobs on BullMQ and Redis', () => {
     const summary = readFileSync(join(out, 'summary.csv'), 'utf8').trim().split('\n');
     expect(summary[0]).toBe('name,model,method,seed,loss,validation_gamma,a,b,d');
     expect(summary).toHaveLength(9);
+    // held-out Γ of the validated fits, none for the others
+    const gamma = (name: string) => summary.find((row) => row.startsWith(`${name},`))!.split(',')[5]!;
+    for (const name of ['cell-s1', 'cell-s5']) expect(Number(gamma(name))).toBeGreaterThan(0);
+    expect(gamma('cell-s2')).toBe('');
     for (const seed of seeds) {
       const job = JSON.parse(readFileSync(join(out, `cell-s${seed}.json`), 'utf8'));
       const ref = await reference(seed);

@@ -10,7 +10,8 @@ import { parseMethod } from '../fit/method.ts';
 import { readResultsFile, writeResultsFile } from '../fit/results-file.ts';
 import { validateOnSweeps } from '../fit/validate.ts';
 import { BadJobError, validateFitJob, type FitJob } from './job.ts';
-import { fitJobOptions, jobModel, jobSweeps, type WorkerPolicy } from './job-spec.ts';
+import { fitJobOptions, jobSweeps, type WorkerPolicy } from './job-spec.ts';
+import type { Sweep } from '../io/recording.ts';
 import { checkpointKey } from './queue-fits.ts';
 
 /** What a job's progress holds while it runs (`queue status` shows it). */
@@ -89,6 +90,13 @@ export async function runFitJob(job: Job, token: string | undefined, ctx: JobCon
     } catch (err) {
       throw ctx.unrecoverable((err as Error).message.replace(/^OptNeuron: /, ''));
     }
+    // held-out sweeps are read before the fit: a bad file fails the job at once, not after it
+    let held: Sweep[] | undefined;
+    try {
+      held = fit.validate ? jobSweeps(fit.validate, ctx.policy, 'validate') : undefined;
+    } catch (err) {
+      throw bad(err);
+    }
     for (const w of warnings) await job.log(`warning: ${w}`);
     const saved = await ctx.redis.get(running.key);
     if (saved) {
@@ -131,16 +139,8 @@ export async function runFitJob(job: Job, token: string | undefined, ctx: JobCon
       result = await run(false);
     }
     clearInterval(timer);
-    if (fit.validate) {
-      const { model } = await jobModel(fit.model, ctx.policy);
-      const held = (() => {
-        try {
-          return jobSweeps(fit.validate!, ctx.policy, 'validate');
-        } catch (err) {
-          throw bad(err);
-        }
-      })();
-      const { recordings, ...validation } = await validateOnSweeps(model, result.params, held, { timeStep: options.timeStep!, threshold: fit.threshold ?? -20 });
+    if (held) {
+      const { recordings, ...validation } = await validateOnSweeps(options.neuronModel, result.params, held, { timeStep: options.timeStep!, threshold: fit.threshold ?? -20 });
       writeResultsFile(running.file, { ...readResultsFile(running.file), validation, validationRecordings: recordings });
     }
     return readFileSync(running.file, 'utf8');
