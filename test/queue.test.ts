@@ -192,7 +192,10 @@ describe('fits as jobs on BullMQ and Redis', () => {
     expect(summary).toHaveLength(9);
     // held-out Γ of the validated fits, none for the others
     const gamma = (name: string) => summary.find((row) => row.startsWith(`${name},`))!.split(',')[5]!;
-    for (const name of ['cell-s1', 'cell-s5']) expect(Number(gamma(name))).toBeGreaterThan(0);
+    for (const name of ['cell-s1', 'cell-s5']) {
+      expect(gamma(name)).not.toBe('');
+      expect(Number(gamma(name))).toBeGreaterThanOrEqual(-1);
+    }
     expect(gamma('cell-s2')).toBe('');
     for (const seed of seeds) {
       const job = JSON.parse(readFileSync(join(out, `cell-s${seed}.json`), 'utf8'));
