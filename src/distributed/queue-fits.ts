@@ -44,20 +44,22 @@ export async function queueFits(connection: QueueConnection, jobs: FitJob[], o: 
   const client: Redis = await connectRedis(connection.redis, { persistent: false });
   const queue = new Queue(connection.queue ?? DEFAULT_QUEUE, { connection: client });
   try {
-    const out: QueuedFit[] = [];
-    for (const job of valid) {
-      const existing = await queue.getJob(job.name);
-      if (existing) {
-        out.push({ name: job.name, added: false });
-        continue;
+    // two round trips for any number of jobs: which names exist, then every new job at once
+    const exists = client.pipeline();
+    for (const job of valid) exists.exists(queue.toKey(job.name));
+    const found = ((await exists.exec()) ?? []).map(([, n]) => n === 1);
+    const fresh = valid.filter((_, k) => !found[k]);
+    const opts = { attempts: o.attempts ?? 3, backoff: { type: 'exponential', delay: o.backoffMs ?? 5000 } };
+    // in chunks of at most about 32 MB, so that a whole dataset is not one transaction
+    for (let k = 0; k < fresh.length; ) {
+      const chunk: FitJob[] = [];
+      for (let bytes = 0; k < fresh.length && (chunk.length === 0 || bytes < 32 * 1024 * 1024); k++) {
+        chunk.push(fresh[k]!);
+        bytes += 'sweeps' in fresh[k]!.data ? JSON.stringify(fresh[k]!.data).length : 1000;
       }
-      await queue.add(job.name, job, {
-        jobId: job.name,
-        attempts: o.attempts ?? 3,
-        backoff: { type: 'exponential', delay: o.backoffMs ?? 5000 },
-      });
-      out.push({ name: job.name, added: true });
+      await queue.addBulk(chunk.map((job) => ({ name: job.name, data: job, opts: { ...opts, jobId: job.name } })));
     }
+    const out: QueuedFit[] = valid.map((job, k) => ({ name: job.name, added: !found[k] }));
     return out;
   } finally {
     await queue.close();
