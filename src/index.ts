@@ -49,3 +49,13 @@ export { printEvery, saveLoss, saveParameters, stopAtLoss, stopOnPlateau, combin
 export { sensitivityKey } from './sim/population.ts';
 export * from './features/index.ts';
 export { historyCsv, writeHistoryCsv } from './fit/history-csv.ts';
+// fits as jobs on BullMQ and Redis: bullmq and ioredis are imported only when a queue is used
+export { queueFits, type QueuedFit, type RetryOptions } from './distributed/queue-fits.ts';
+export { runWorker, type WorkerOptions, type FitWorker } from './distributed/worker.ts';
+export { queueStatus, type QueueStatus, type FitJobStatus } from './distributed/queue-status.ts';
+export { queueResults, summaryCsv, type FitSummary } from './distributed/queue-results.ts';
+export { validateFitJob, BadJobError, DEFAULT_MAX_PAYLOAD_BYTES, type FitJob, type JobData, type JobModel, type SweepData } from './distributed/job.ts';
+export { readManifest, jobData, type DataTransfer } from './distributed/manifest.ts';
+export type { WorkerPolicy } from './distributed/job-spec.ts';
+export type { QueueConnection } from './distributed/connection.ts';
+export type { FitProgress } from './distributed/run-fit-job.ts';

@@ -48,6 +48,16 @@ export const COMMANDS: Record<string, CommandEntry> = {
     usage: '[options]',
     load: async () => (await import('./features.ts')).featuresCommand(),
   },
+  queue: {
+    description: 'queue fits as jobs in Redis for neurofit workers on any number of machines; their status and results',
+    usage: '[options] [command]',
+    load: async () => (await import('./queue.ts')).queueCommand(),
+  },
+  worker: {
+    description: 'run queued fits from Redis (any number of workers on any number of machines) until SIGTERM',
+    usage: '[options]',
+    load: async () => (await import('./worker.ts')).workerCommand(),
+  },
 };
 
 /** The version in the nearest package.json above this file (src/cli/ or dist/src/cli/). */

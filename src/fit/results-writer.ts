@@ -60,8 +60,12 @@ export interface SavedFit {
   evaluations?: number;
 }
 
-/** What happens on SIGINT or SIGTERM once every open results file is flushed, before the process exits. */
-export type InterruptHandler = (signal: 'SIGINT' | 'SIGTERM', saved: SavedFit[]) => void;
+/**
+ * What happens on SIGINT or SIGTERM once every open results file is flushed, before the
+ * process exits; returning `'continue'` keeps the process running (a queue worker hands its
+ * jobs back before it exits itself).
+ */
+export type InterruptHandler = (signal: 'SIGINT' | 'SIGTERM', saved: SavedFit[]) => void | 'continue';
 
 /**
  * Replaces what a SIGINT or SIGTERM prints once the open results files are flushed (by
@@ -106,8 +110,9 @@ function listen(): void {
 
 function onSignal(signal: 'SIGINT' | 'SIGTERM'): void {
   const saved = [...open].map((writer) => writer.interrupt());
-  if (interruptHandler) interruptHandler(signal, saved);
-  else process.stderr.write(interruptMessage(saved));
+  if (interruptHandler) {
+    if (interruptHandler(signal, saved) === 'continue') return;
+  } else process.stderr.write(interruptMessage(saved));
   // the shell's convention for a process ended by a signal
   process.exit(128 + (constants.signals[signal] ?? 0));
 }
