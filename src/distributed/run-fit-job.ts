@@ -140,7 +140,7 @@ export async function runFitJob(job: Job, token: string | undefined, ctx: JobCon
     }
     clearInterval(timer);
     if (held) {
-      const { recordings, ...validation } = await validateOnSweeps(options.neuronModel, result.params, held, { timeStep: options.timeStep!, threshold: fit.threshold ?? -20 });
+      const { recordings, ...validation } = await validateOnSweeps(options.neuronModel, result.params, held, { timeStep: result.timeSteps?.fine ?? (options.timeStep as number), threshold: fit.threshold ?? -20 });
       writeResultsFile(running.file, { ...readResultsFile(running.file), validation, validationRecordings: recordings });
     }
     return readFileSync(running.file, 'utf8');
