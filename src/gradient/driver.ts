@@ -1,5 +1,5 @@
 import { neuronStreams } from '../numeric/random.ts';
-import { loadTf, type TF } from './tf.ts';
+import { loadTf, type TF } from '../optimize/tf.ts';
 import { ParameterVector, type ParameterSpec } from './parameters.ts';
 import { lossAndGradient } from './loss-gradient.ts';
 import { GRADIENT_METHODS, NonFiniteLossError, type GradientContext, type GradientMethod, type GradientOutcome, type GradientSettings, type GradientVariables } from './settings.ts';

@@ -1,5 +1,5 @@
 import type { Optimizer } from '@tensorflow/tfjs';
-import type { TF } from '../tf.ts';
+import type { TF } from '../../optimize/tf.ts';
 import type { GradientStrategy } from '../strategy.ts';
 
 /**
