@@ -48,6 +48,13 @@ export { levenbergMarquardt, type LmOptions, type LmResult } from './optimize/lm
 export { minimize, MINIMIZE_METHODS, type MinimizeMethod, type MinimizeOptions, type MinimizeResult, type MinimizeState, type Constraint } from './optimize/minimize.ts';
 export type { Bounds, BoundPair } from './optimize/bounds.ts';
 export * as testFunctions from './optimize/test-functions.ts';
+export { descend, type DescendOptions, type DescendResult } from './optimize/descend.ts';
+export { sgd, type SgdOptions } from './optimize/optimizers/sgd.ts';
+export { rmsprop, type RmspropOptions } from './optimize/optimizers/rmsprop.ts';
+export { adam, adamw, type AdamOptions } from './optimize/optimizers/adam.ts';
+export { perGroup } from './optimize/optimizers/per-group.ts';
+export { optimizerByName, OPTIMIZER_NAMES, type OptimizerSettings } from './optimize/optimizers/by-name.ts';
+export { applyUpdates, type Optimizer } from './optimize/optimizers/optimizer.ts';
 export { printEvery, saveLoss, saveParameters, stopAtLoss, stopOnPlateau, combine, type Callback, type FitState } from './gradient/callbacks.ts';
 export { sensitivityKey } from './sim/population.ts';
 export * from './features/index.ts';
