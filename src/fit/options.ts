@@ -1,7 +1,7 @@
 import type { Results } from '../experiment/results.ts';
 import type { Evaluation } from '../search/sampler.ts';
 import type { Space } from '../search/space.ts';
-import type { ResidualSpec } from '../gradient/driver.ts';
+import type { GradientSettings, ResidualSpec } from '../gradient/driver.ts';
 import type { FitStopReason } from './stop-reason.ts';
 
 export type { FitStopReason, SearchStopReason } from './stop-reason.ts';
@@ -25,6 +25,10 @@ export interface OptNeuronOptions<Soll = unknown> extends EvaluatorOptions<Soll>
   learningRate?: number;
   /** Per-parameter learning rates. */
   learningRates?: Record<string, number>;
+  /** Settings of adam / sgd / rmsprop (betas, eps, weightDecay, amsgrad, momentum, nesterov, rho, centered, …); see {@link GradientSettings.optimizer}. */
+  optimizer?: GradientSettings['optimizer'];
+  /** Per parameter, its own optimiser and settings (jaxley's TypeOptimizer). */
+  optimizers?: GradientSettings['optimizers'];
   /** Starts of gradient fitting, run as one batch (Adam/SGD/RMSProp). Default 1 (3 after a search). */
   starts?: number;
   /** Where gradient fitting starts (default: the middle of the bounds; further starts drawn inside them). */
