@@ -41,6 +41,8 @@ export interface OptNeuronOptions<Soll = unknown> extends EvaluatorOptions<Soll>
   callbacks?: Callback[];
   /** Trace residuals for method 'lm': weight * (trace - target) per sample. */
   residuals?: (ist: Results, soll: Soll) => ResidualSpec[];
+  /** CompNeuroPy's `cma_params_dict` for CMA-ES ('cmaes' / 'deap'): `lambda_` → popSize, `sigma` → sigma0, `restarts`. */
+  cmaParams?: Record<string, unknown>;
   /** A search space for (some of) the fitted variables instead of uniform bounds. */
   fvSpace?: Space;
   /** Print a line per round. */

@@ -11,11 +11,11 @@ import { bestEvaluation } from './results-contents.ts';
  * state; from a file without one (an older neurofit's), it is told the evaluations so far
  * and draws from a stream of its own, so it does not repeat the suggestions it was told.
  */
-export function searchSampler(search: string, space: Space, seed: number, resumed?: { state?: SamplerState; points: Point[]; losses: number[] }): Sampler {
+export function searchSampler(search: string, space: Space, seed: number, resumed?: { state?: SamplerState; points: Point[]; losses: number[] }, extra: Record<string, unknown> = {}): Sampler {
   const make = samplers[search]!;
-  if (!resumed) return make(space, { seed });
-  if (resumed.state) return make(space, { seed, state: resumed.state });
-  const sampler = make(space, { seed: `${seed}/resumed-at-${resumed.points.length}` });
+  if (!resumed) return make(space, { ...extra, seed });
+  if (resumed.state) return make(space, { ...extra, seed, state: resumed.state });
+  const sampler = make(space, { ...extra, seed: `${seed}/resumed-at-${resumed.points.length}` });
   if (resumed.points.length > 0) sampler.tell(resumed.points, resumed.losses);
   return sampler;
 }
