@@ -10,17 +10,26 @@ const maxErr = (x: ArrayLike<number>, target: number) => Math.max(...Array.from(
 const exact = { precision: 'float64' as const, jac: rosenDer, hessp: rosenHessProd, tol: 1e-10 };
 
 /**
- * scipy's own figures for Rosenbrock, from its tutorial (docs.scipy.org, "Unconstrained
- * minimization of multivariate scalar functions", x0 = [1.3, 0.7, 0.8, 1.9, 1.2], analytic
- * derivatives): Nelder–Mead 339 iterations / 571 evaluations (xatol 1e-8), BFGS 25 / 30,
- * Newton-CG 24 / 33, trust-ncg 20 / 21. Ours must stay within twice scipy's iterations.
+ * scipy 1.17.1's iteration counts on the same problems (minimize(rosen, x0, jac=rosen_der,
+ * hessp=rosen_hess_prod, tol=1e-10); Nelder–Mead adaptive with xatol = fatol = 1e-10), run
+ * for this test: 2-D from [0, 0] and 10-D from zeros. The augmented Lagrangian has no
+ * constraint here and is compared with L-BFGS-B. scipy's tutorial (x0 = [1.3, 0.7, 0.8, 1.9,
+ * 1.2]) prints BFGS 25 iterations / 30 evaluations and Nelder–Mead 339 / 571, the same as 1.17.1.
  */
-const SCIPY_TUTORIAL: Partial<Record<MinimizeMethod, number>> = { bfgs: 25, 'newton-cg': 24, 'trust-ncg': 20, 'nelder-mead': 339 };
+const SCIPY: Record<MinimizeMethod, [number, number]> = {
+  lbfgs: [22, 60],
+  bfgs: [22, 65],
+  cg: [34, 284],
+  'newton-cg': [36, 54],
+  'trust-ncg': [23, 67],
+  'augmented-lagrangian': [22, 60],
+  'nelder-mead': [127, 2766],
+};
 const METHODS: MinimizeMethod[] = ['lbfgs', 'bfgs', 'cg', 'newton-cg', 'trust-ncg', 'augmented-lagrangian', 'nelder-mead'];
 
 describe('minimize on Rosenbrock (float64)', () => {
   for (const method of METHODS) {
-    it(`${method}: 2-D from [0, 0] and 10-D from zeros to 1e-6; scipy's tutorial problem in comparable iterations`, async () => {
+    it(`${method}: 2-D from [0, 0] and 10-D from zeros to 1e-6 in at most 1.5× scipy's iterations`, async () => {
       const nm = method === 'nelder-mead' ? { maxIter: 100000, options: { adaptive: true } } : {};
       const two = await minimize(rosen, [0, 0], { ...exact, ...nm, method });
       expect(two.success).toBe(true);
@@ -28,11 +37,10 @@ describe('minimize on Rosenbrock (float64)', () => {
       const ten = await minimize(rosen, new Array(10).fill(0), { ...exact, ...nm, method });
       expect(ten.success).toBe(true);
       expect(maxErr(ten.x, 1)).toBeLessThan(1e-6);
-      const tut = await minimize(rosen, [1.3, 0.7, 0.8, 1.9, 1.2], { ...exact, ...nm, method });
-      expect(maxErr(tut.x, 1)).toBeLessThan(1e-6);
-      const scipy = SCIPY_TUTORIAL[method];
-      if (scipy !== undefined) expect(tut.nit).toBeLessThanOrEqual(2 * scipy);
-      expect(tut.nfev).toBeGreaterThan(0);
+      const [scipy2, scipy10] = SCIPY[method];
+      expect(two.nit).toBeLessThanOrEqual(1.5 * scipy2 + 2);
+      expect(ten.nit).toBeLessThanOrEqual(1.5 * scipy10 + 2);
+      expect(ten.nfev).toBeGreaterThan(ten.nit);
     });
   }
 
