@@ -42,7 +42,7 @@ export { runGradient, startingPoints, GRADIENT_METHODS, NonFiniteLossError, type
 export { TensorResults } from './gradient/tensor-results.ts';
 export { loadTf } from './optimize/tf.ts';
 export * as transforms from './gradient/transforms.ts';
-export { ParameterVector, type ParameterSpec, type ParameterKind } from './gradient/parameters.ts';
+export { ParameterVector, showParameters, type ParameterSpec, type ParameterKind } from './gradient/parameters.ts';
 export { lbfgs, type LbfgsOptions, type LbfgsResult } from './optimize/lbfgs.ts';
 export { levenbergMarquardt, type LmOptions, type LmResult } from './optimize/lm.ts';
 export { minimize, MINIMIZE_METHODS, type MinimizeMethod, type MinimizeOptions, type MinimizeResult, type MinimizeState, type Constraint } from './optimize/minimize.ts';

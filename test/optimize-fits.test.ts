@@ -82,3 +82,48 @@ describe('first-order settings in a neuron fit', () => {
     await expect(new OptNeuron<Float64Array>({ ...base, optimizer: { momentum: 0.9 } }).run({})).rejects.toThrow(/adam has no setting 'momentum'/);
   }, 120_000);
 });
+
+describe('parameters and callbacks', () => {
+  const truth = { tau_m: 12, R: 8, EL: -68 };
+  const setup = async () => {
+    const exp = new Step(1.2, 60);
+    return {
+      experiment: exp,
+      neuronModel: lif,
+      resultsSoll: await targetTrace(lif, truth, exp, 0.05),
+      getLoss: vLoss,
+      variablesBounds: { tau_m: [5, 30], R: [2, 20], EL: [-80, -55] } as Record<string, [number, number]>,
+      initialParams: { tau_m: 16, R: 11, EL: -62 },
+      timeStep: 0.05,
+    };
+  };
+
+  it("a 'clipped' parameter kind (TVB-Optim's BoundedParameter) fits in its own units", async () => {
+    const fit = await new OptNeuron<Float64Array>({ ...(await setup()), method: 'lbfgs', iterations: 200, kinds: { tau_m: 'clipped', R: 'clipped', EL: 'clipped' } }).run({});
+    for (const [p, v] of Object.entries(truth)) expect(Math.abs(fit.params[p]! - v) / Math.abs(v), p).toBeLessThan(0.01);
+  }, 60_000);
+
+  it('callbacks reach the black-box searches, once per evaluation round', async () => {
+    const rounds: number[] = [];
+    const fit = await new OptNeuron<Float64Array>({ ...(await setup()), method: 'tpe', batchSize: 5, callbacks: [(s) => (rounds.push(s.iteration), s.iteration >= 3)] }).run({ maxEvals: 100 });
+    expect(rounds).toEqual([1, 2, 3]);
+    expect(fit.history).toHaveLength(15);
+    expect(fit.stopReason).toEqual({ search: 'user stop' });
+  }, 60_000);
+
+  it('showParameters lists kind, transform, start, bounds and rate; the transform helpers invert each other', async () => {
+    const { showParameters, transforms } = await import('../src/index.ts');
+    const table = showParameters([
+      { name: 'gL', init: 0.3, lo: 0, hi: 1, learningRate: 0.1 },
+      { name: 'EL', init: -65, kind: 'masked' },
+      { name: 'w', init: 2, lo: 0, hi: Infinity, kind: 'clipped' },
+    ]).split('\n');
+    expect(table[0]).toMatch(/^name\s+kind\s+transform\s+start\s+bounds\s+rate$/);
+    expect(table[1]).toMatch(/^gL\s+bounded\s+sigmoid\(0, 1\)\s+0.3\s+\[0, 1\]\s+0.1$/);
+    expect(table[2]).toMatch(/^EL\s+masked\s+held\s+-65/);
+    expect(table[3]).toMatch(/^w\s+clipped\s+clip\(0, Infinity\)/);
+    for (const y of [1e-3, 0.5, 3, 40, 800]) expect(transforms.softplusOf(transforms.inverseSoftplus(y))).toBeCloseTo(y, 10);
+    expect(transforms.sigmoidOf(transforms.logit(0.2))).toBeCloseTo(0.2, 14);
+    expect(transforms.clip(0, 1).derivative(1.5)).toBe(0);
+  });
+});

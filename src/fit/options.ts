@@ -35,7 +35,7 @@ export interface OptNeuronOptions<Soll = unknown> extends EvaluatorOptions<Soll>
   initialParams?: Record<string, number>;
   /** Transforms other than sigmoid-for-bounds, by parameter (log, custom, ...). */
   transforms?: Record<string, Transform>;
-  /** Parameter kinds for gradient fitting: 'bounded' (default), 'normalized', 'free', 'masked'. */
+  /** Parameter kinds for gradient fitting: 'bounded' (default), 'normalized', 'free', 'masked', 'clipped'. */
   kinds?: Record<string, ParameterKind>;
   /** Called after each gradient step; one returning true stops the fit. */
   callbacks?: Callback[];

@@ -5,6 +5,8 @@ import { FIT_DEFAULTS } from './defaults.ts';
 import type { FitRun } from './fit-run.ts';
 import type { SearchStopReason } from './stop-reason.ts';
 import { bestEvaluation } from './results-contents.ts';
+import type { Evaluation } from '../search/sampler.ts';
+import type { Callback, FitState } from '../gradient/callbacks.ts';
 
 /**
  * @internal The sampler of a search. A resumed search continues from the saved sampler
@@ -29,6 +31,19 @@ function recordState(fit: FitRun<unknown>, sampler: Sampler): void {
 }
 
 /**
+ * The fit's callbacks after a search round, with the best evaluation so far as the state
+ * (iteration = round): every callback runs; if one asks to stop, why.
+ */
+function roundCallbacks(callbacks: Callback[] | undefined, history: Evaluation[], round: number): SearchStopReason | undefined {
+  if (!callbacks || callbacks.length === 0) return undefined;
+  const best = bestEvaluation(history);
+  if (!best) return undefined;
+  const state: FitState = { iteration: round, loss: best.loss, params: best.params };
+  const stop = callbacks.map((c) => c(state)).some((x) => x === true);
+  return stop ? (state.stopReason === 'plateau' ? 'plateau' : 'user stop') : undefined;
+}
+
+/**
  * @internal Ask/evaluate/tell rounds until the history holds `maxEvals` evaluations or the
  * deadline passes. Each round's points run as one batch, split with the workers once they
  * are up; the results file and progress follow every round.
@@ -36,6 +51,7 @@ function recordState(fit: FitRun<unknown>, sampler: Sampler): void {
 export async function runSearch<Soll>(fit: FitRun<Soll>, sampler: Sampler): Promise<SearchStopReason> {
   const { options: o, history, maxEvals, evaluator, target, pool } = fit;
   recordState(fit as FitRun<unknown>, sampler);
+  let round = 0;
   while (history.length < maxEvals && Date.now() < fit.deadline) {
     const n = Math.min(o.batchSize ?? sampler.preferredBatch ?? FIT_DEFAULTS.batchSize, maxEvals - history.length);
     const points = sampler.ask(n);
@@ -46,6 +62,8 @@ export async function runSearch<Soll>(fit: FitRun<Soll>, sampler: Sampler): Prom
     recordState(fit as FitRun<unknown>, sampler);
     fit.save('running');
     fit.progress(maxEvals);
+    const asked = roundCallbacks(o.callbacks, history, ++round);
+    if (asked) return asked;
     if (o.verbose) {
       const best = bestEvaluation(history);
       process.stderr.write(`opt_neuron: ${history.length}/${maxEvals} evaluations, best loss ${best ? best.loss.toPrecision(5) : 'none yet'}\n`);

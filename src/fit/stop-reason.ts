@@ -1,7 +1,7 @@
 import type { GradientStopReason } from '../gradient/driver.ts';
 
-/** Why a search ended: its evaluation budget was spent, or its wall time (`maxSeconds`). */
-export type SearchStopReason = 'max evaluations' | 'time budget';
+/** Why a search ended: its evaluation budget was spent, its wall time (`maxSeconds`), or a callback asked (a plateau, or any other reason). */
+export type SearchStopReason = 'max evaluations' | 'time budget' | 'plateau' | 'user stop';
 
 /**
  * Why each part of a fit ended: `search` for a search, `gradient` for gradient fitting (alone
