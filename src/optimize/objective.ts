@@ -29,7 +29,7 @@ function tidyValue<T>(tf: TF, fn: () => T): T {
 }
 
 /** The tensors of one flat vector, in the tree's shape (float32: tfjs has no float64). */
-function tensorsOf(tf: TF, spec: TreeSpec, leaves: Tensor[]): unknown {
+function tensorsOf(spec: TreeSpec, leaves: Tensor[]): unknown {
   return unflattenWith(spec, (leaf) => leaves[spec.leaves.indexOf(leaf)]!);
 }
 
@@ -58,7 +58,7 @@ function scalarOf(out: unknown, who: string): Tensor {
  */
 export function tfObjective(tf: TF, spec: TreeSpec, fun: (x: any) => unknown): FlatObjective {
   let nfev = 0;
-  const call = (ts: Tensor[]) => scalarOf(fun(tensorsOf(tf, spec, ts)), 'minimize');
+  const call = (ts: Tensor[]) => scalarOf(fun(tensorsOf(spec, ts)), 'minimize');
   const flat = (grads: Tensor[]): Float64Array => {
     const g = new Float64Array(spec.size);
     spec.leaves.forEach((leaf, k) => g.set(grads[k]!.dataSync() as Float32Array, leaf.offset));
@@ -125,7 +125,7 @@ export function plainObjective(
     }
     return out;
   };
-  const gradient = (x: Float64Array, f: number): Float64Array => {
+  const gradient = (x: Float64Array): Float64Array => {
     if (jac) return flattenLike(spec, jac(unflatten(spec, x)), 'jac(x)');
     const g = new Float64Array(x.length);
     const xt = x.slice();
@@ -138,7 +138,6 @@ export function plainObjective(
       xt[i] = x[i]!;
       g[i] = Number.isFinite(up) && Number.isFinite(down) ? (up - down) / (2 * h) : NaN;
     }
-    void f;
     return g;
   };
   return {
@@ -151,7 +150,7 @@ export function plainObjective(
     },
     async fg(x) {
       const f = value(x);
-      return { f, g: gradient(x, f) };
+      return { f, g: gradient(x) };
     },
     async hessp(x, v) {
       if (hessp) return flattenLike(spec, hessp(unflatten(spec, x), unflatten(spec, v)), 'hessp(x, v)');
@@ -161,8 +160,8 @@ export function plainObjective(
       let xn = 0;
       for (let i = 0; i < x.length; i++) xn = Math.max(xn, Math.abs(x[i]!));
       const h = (jac ? Math.sqrt(Number.EPSILON) : CBRT_EPS) * Math.max(1, xn) / vn;
-      const up = gradient(Float64Array.from(x, (xi, i) => xi + h * v[i]!), NaN);
-      const down = gradient(Float64Array.from(x, (xi, i) => xi - h * v[i]!), NaN);
+      const up = gradient(Float64Array.from(x, (xi, i) => xi + h * v[i]!));
+      const down = gradient(Float64Array.from(x, (xi, i) => xi - h * v[i]!));
       return Float64Array.from(up, (u, i) => (u - down[i]!) / (2 * h));
     },
   };

@@ -1,4 +1,3 @@
-import { maxAbs } from '../line-search.ts';
 import { MESSAGES, type Method, type MethodResult } from '../method.ts';
 import type { FlatObjective } from '../objective.ts';
 import { lbfgsMethod } from './lbfgs.ts';
@@ -90,7 +89,6 @@ export const augmentedLagrangianMethod: Method = async (obj, x0, s) => {
 
   async function finish(message: string, success: boolean): Promise<MethodResult> {
     const { f, g } = await obj.fg(x);
-    void maxAbs;
     return { x, f, g, nit, success, message };
   }
 };

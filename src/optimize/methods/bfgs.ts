@@ -19,7 +19,7 @@ export const bfgsMethod: Method = async (obj, x0, s) => {
   let H = identity(n);
   let nit = 0;
   const done = (message: string, success: boolean): MethodResult => ({ x, f, g, nit, success, message });
-  let fPrev = f + maxAbs(g) / 2;
+  let fPrev = f;
   while (nit < s.maxIter) {
     if (maxAbs(g) <= s.gtol) return done(MESSAGES.gtol, true);
     let d = matVec(H, g, n).map((v) => -v);

@@ -12,7 +12,6 @@ import { wolfeStep } from './line-step.ts';
  * ```
  */
 export const cgMethod: Method = async (obj, x0, s) => {
-  const n = x0.length;
   let x: Float64Array = Float64Array.from(x0);
   let { f, g } = await obj.fg(x);
   if (!Number.isFinite(f)) throw new Error('minimize: f is not finite at the starting point');
@@ -46,6 +45,5 @@ export const cgMethod: Method = async (obj, x0, s) => {
     if (s.callback && (await s.callback(nit, x.slice(), f))) return done(MESSAGES.callback, false);
     if (fPrev - f <= s.ftol * Math.max(Math.abs(fPrev), Math.abs(f))) return done(MESSAGES.ftol, true);
   }
-  void n;
   return done(MESSAGES.maxIter, false);
 };
