@@ -11,8 +11,8 @@ import {
   type Transform,
 } from '../src/gradient/transforms.ts';
 import { ParameterVector, type ParameterSpec } from '../src/gradient/parameters.ts';
-import { lbfgs, type FG, type IterationState } from '../src/gradient/lbfgs.ts';
-import { levenbergMarquardt, type Residuals } from '../src/gradient/lm.ts';
+import { lbfgs, type FG, type IterationState } from '../src/optimize/lbfgs.ts';
+import { levenbergMarquardt, type Residuals } from '../src/optimize/lm.ts';
 import {
   combine,
   printEvery,

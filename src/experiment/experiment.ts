@@ -1,6 +1,6 @@
 import { Monitor } from '../sim/monitor.ts';
 import type { Population } from '../sim/population.ts';
-import { mergeChunks, Results } from './results.ts';
+import { mergeChunks, Results, type BatchRecording } from './results.ts';
 
 /**
  * The monitors of an experiment's population.
@@ -37,12 +37,25 @@ export class Monitors {
   getRecordingTimes(): Float64Array[] {
     return this.batch().chunks.map((c) => c.times);
   }
-  /** @internal */
-  batch() {
-    return mergeChunks(
-      this.population.size,
-      this.list.map((m) => m.chunks()),
-    );
+  /** Takes in monitors made elsewhere on this population (CompNeuroPy's `self.mon = Monitors(...)`). */
+  adopt(monitors: Monitor | Monitor[] | Monitors): void {
+    const list = monitors instanceof Monitors ? monitors.list : Array.isArray(monitors) ? monitors : [monitors];
+    for (const m of list) {
+      if (!(m instanceof Monitor)) throw new Error('experiment: this.monitors takes a Monitors, a Monitor or an array of Monitors');
+      if (m.population !== this.population) throw new Error("experiment: a monitor of another population cannot record this experiment's population");
+      if (!this.list.includes(m)) this.list.push(m);
+    }
+  }
+  /** @internal Every Monitor on the population is included, one made with `new Monitor(pop, …)` inside `run()` too. */
+  batch(): BatchRecording {
+    for (const r of this.population.attached()) if (r instanceof Monitor && !this.list.includes(r)) this.list.push(r);
+    return {
+      ...mergeChunks(
+        this.population.size,
+        this.list.map((m) => m.chunks()),
+      ),
+      population: this.population.name,
+    };
   }
   /** @internal */
   dispose(): void {
@@ -90,6 +103,16 @@ export abstract class Experiment {
   get monitors(): Monitors {
     if (!this.monitorSet) throw new Error('experiment: no monitors yet; start it with experiment.execute(pop)');
     return this.monitorSet;
+  }
+
+  /**
+   * CompNeuroPy assigns its monitors (`self.mon = Monitors(...)`): assigning a Monitors, a
+   * Monitor or an array of them adds them to this run's recordings (the `record` option's
+   * monitor stays).
+   */
+  set monitors(value: Monitors | Monitor | Monitor[]) {
+    if (!this.monitorSet) throw new Error('experiment: monitors can be assigned only inside run(), once execute(pop) has started');
+    this.monitorSet.adopt(value);
   }
 
   /**

@@ -5,7 +5,15 @@ export interface BatchRecording {
   size: number;
   /** Per chunk, the merged recordings of every monitor. */
   chunks: Chunk[];
+  /** The population's name, for CompNeuroPy's `'<pop>;<var>'` keys. */
+  population?: string;
 }
+
+/**
+ * CompNeuroPy's recordings of one chunk: `'<pop>;<var>'` → [time × neuron] rows, beside the
+ * plain `variable` → this neuron's trace.
+ */
+export type ChunkRecordings = { [variable: string]: Float64Array } & { [popVar: `${string};${string}`]: number[][] };
 
 /** `Results.toJSON()`, and recordings in a results file: one neuron's recordings per chunk. */
 export interface RecordingsJson {
@@ -29,6 +37,8 @@ export class Results {
     private readonly batch: BatchRecording,
     readonly data: Record<string, unknown> = {},
     readonly neuron = 0,
+    /** A one-neuron view (forNeuron, what a fit's loss sees): `'<pop>;<var>'` arrays hold that neuron only. */
+    private readonly single = false,
   ) {
     if (neuron < 0 || neuron >= batch.size) throw new Error(`results: neuron ${neuron} out of range 0..${batch.size - 1}`);
   }
@@ -51,7 +61,7 @@ export class Results {
 
   /** The same results seen from neuron `i` of the batch. */
   forNeuron(i: number): Results {
-    return new Results(this.batch, this.data, i);
+    return new Results(this.batch, this.data, i, true);
   }
 
   /** The recorded values of `name` in `chunk` for this neuron. */
@@ -103,9 +113,27 @@ export class Results {
     return this.chunk(chunk).duration;
   }
 
-  /** CompNeuroPy's `recordings`: per chunk, variable -> this neuron's trace. */
-  get recordings(): Record<string, Float64Array>[] {
-    return this.batch.chunks.map((_, k) => Object.fromEntries([...this.batch.chunks[k]!.values.keys()].map((v) => [v, this.trace(v, k)])));
+  /**
+   * CompNeuroPy's `recordings`: per chunk, `variable` → this neuron's trace and
+   * `'<pop>;<variable>'` → [time × neuron] rows: every neuron of the batch for the results of
+   * an experiment, the one neuron for a fit's per-neuron view (`forNeuron`).
+   *
+   * ```ts
+   * const v = results.recordings[0]!['hh;v']!; // v[t][neuron]
+   * ```
+   */
+  get recordings(): ChunkRecordings[] {
+    const pop = this.batch.population ?? 'pop';
+    return this.batch.chunks.map((c, k) => {
+      const out: Record<string, Float64Array | number[][]> = {};
+      for (const v of c.values.keys()) {
+        out[v] = this.trace(v, k);
+        const neurons = this.single ? [this.neuron] : Array.from({ length: this.batch.size }, (_, i) => i);
+        const values = c.values.get(v)!;
+        out[`${pop};${v}`] = Array.from({ length: c.rows }, (_, t) => neurons.map((i) => values[i * c.rows + t]!));
+      }
+      return out as ChunkRecordings;
+    });
   }
 
   /** CompNeuroPy's `recording_times`: per chunk, the row times. */

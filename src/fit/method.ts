@@ -2,6 +2,15 @@ import { samplers } from '../search/registry.ts';
 import { GRADIENT_METHODS, type GradientMethod } from '../gradient/driver.ts';
 
 /**
+ * CompNeuroPy's method names: 'hyperopt' is its TPE, 'deap' its CMA-ES (its current default).
+ *
+ * ```ts
+ * parseMethod('deap'); // { search: 'cmaes' }
+ * ```
+ */
+export const COMPNEUROPY_NAMES: Readonly<Record<string, string>> = { hyperopt: 'tpe', deap: 'cmaes' };
+
+/**
  * A fit's method, taken apart: a black-box search (a name in {@link samplers}), a gradient
  * refinement (one of {@link GRADIENT_METHODS}), or a search followed by a refinement.
  * At least one of the two is set.
@@ -23,12 +32,14 @@ export interface FitMethod {
  * ```
  */
 export function parseMethod(method: string): FitMethod {
-  const parts = typeof method === 'string' ? method.split('+') : [];
+  const given = method;
+  const parts = typeof method === 'string' ? method.split('+').map((p) => (Object.hasOwn(COMPNEUROPY_NAMES, p) ? COMPNEUROPY_NAMES[p]! : p)) : [];
+  if (typeof method === 'string') method = parts.join('+');
   if (parts.length === 1 && isGradientMethod(method)) return { refine: method };
   if (parts.length === 1 && isSearchMethod(method)) return { search: method };
   const [search, refine] = parts as [string, string];
   if (parts.length === 2 && isSearchMethod(search) && isGradientMethod(refine)) return { search, refine };
-  throw new Error(`unknown method '${method}' (available: ${fitMethods().join(', ')})`);
+  throw new Error(`unknown method '${given}' (available: ${fitMethods().join(', ')})`);
 }
 
 /**

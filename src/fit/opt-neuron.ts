@@ -7,6 +7,7 @@ import { Evaluator } from './evaluator.ts';
 import { StartingPool, startEvaluationPool, workerOverrides } from './evaluation-pool.ts';
 import { finishRun, fitRun } from './fit-run.ts';
 import { parseMethod, type FitMethod } from './method.ts';
+import { cmaesOptionsFromCompNeuroPy } from '../search/compneuropy-cma.ts';
 import type { FitResult, OptNeuronOptions, RunOptions } from './options.ts';
 import { refine } from './refine.ts';
 import { readResultsFile } from './results-file.ts';
@@ -61,6 +62,7 @@ export class OptNeuron<Soll = unknown> {
     this.method = o.method ?? FIT_DEFAULTS.method;
     try {
       this.parsed = parseMethod(this.method);
+      if (o.cmaParams) cmaesOptionsFromCompNeuroPy(o.cmaParams);
     } catch (err) {
       throw new Error(`OptNeuron: ${(err as Error).message}`);
     }
@@ -123,7 +125,7 @@ export class OptNeuron<Soll = unknown> {
         state: saved ? ({ ...saved.state, trials: points.map((params, k) => ({ params, loss: Number.isFinite(losses[k]) ? losses[k]! : null })) } as SamplerState) : undefined,
       };
     }
-    const sampler = search ? searchSampler(search, this.space, this.seed, resumed) : undefined;
+    const sampler = search ? searchSampler(search, this.space, this.seed, resumed, this.searchOptions(search)) : undefined;
 
     const started = Date.now();
     const pool = new StartingPool(
@@ -185,6 +187,16 @@ export class OptNeuron<Soll = unknown> {
   /** An evaluator like this fit's at another step (the fine step's is {@link evaluator}). */
   private evaluatorAt(dt: number): Evaluator<Soll> {
     return dt === this.evaluator.timeStep ? this.evaluator : new Evaluator({ ...this.options, timeStep: dt });
+  }
+
+  /** Options of the search's sampler: CompNeuroPy's `cma_params_dict` (`cmaParams`) for CMA-ES. */
+  private searchOptions(search: string): Record<string, unknown> {
+    if (!this.options.cmaParams) return {};
+    if (search !== 'cmaes') {
+      process.stderr.write(`warning: cmaParams apply to CMA-ES ('cmaes' / 'deap'), not '${search}'; they are not used\n`);
+      return {};
+    }
+    return { ...cmaesOptionsFromCompNeuroPy(this.options.cmaParams) };
   }
 
   private header(withFingerprint: boolean, timeStep: number): ResultsHeader {

@@ -1,7 +1,7 @@
 import type { Results } from '../experiment/results.ts';
 import type { Evaluation } from '../search/sampler.ts';
 import type { Space } from '../search/space.ts';
-import type { ResidualSpec } from '../gradient/driver.ts';
+import type { GradientSettings, ResidualSpec } from '../gradient/driver.ts';
 import type { FitStopReason } from './stop-reason.ts';
 
 export type { FitStopReason, SearchStopReason } from './stop-reason.ts';
@@ -34,18 +34,24 @@ export interface OptNeuronOptions<Soll = unknown> extends Omit<EvaluatorOptions<
   learningRate?: number;
   /** Per-parameter learning rates. */
   learningRates?: Record<string, number>;
+  /** Settings of adam / sgd / rmsprop (betas, eps, weightDecay, amsgrad, momentum, nesterov, rho, centered, …); see {@link GradientSettings.optimizer}. */
+  optimizer?: GradientSettings['optimizer'];
+  /** Per parameter, its own optimiser and settings (jaxley's TypeOptimizer). */
+  optimizers?: GradientSettings['optimizers'];
   /** Starts of gradient fitting, run as one batch (Adam/SGD/RMSProp). Default 1 (3 after a search). */
   starts?: number;
   /** Where gradient fitting starts (default: the middle of the bounds; further starts drawn inside them). */
   initialParams?: Record<string, number>;
   /** Transforms other than sigmoid-for-bounds, by parameter (log, custom, ...). */
   transforms?: Record<string, Transform>;
-  /** Parameter kinds for gradient fitting: 'bounded' (default), 'normalized', 'free', 'masked'. */
+  /** Parameter kinds for gradient fitting: 'bounded' (default), 'normalized', 'free', 'masked', 'clipped'. */
   kinds?: Record<string, ParameterKind>;
   /** Called after each gradient step; one returning true stops the fit. */
   callbacks?: Callback[];
   /** Trace residuals for method 'lm': weight * (trace - target) per sample. */
   residuals?: (ist: Results, soll: Soll) => ResidualSpec[];
+  /** CompNeuroPy's `cma_params_dict` for CMA-ES ('cmaes' / 'deap'): `lambda_` → popSize, `sigma` → sigma0, `restarts`. */
+  cmaParams?: Record<string, unknown>;
   /** A search space for (some of) the fitted variables instead of uniform bounds. */
   fvSpace?: Space;
   /** Print a line per round. */

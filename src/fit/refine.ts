@@ -50,6 +50,8 @@ export async function refine<Soll>(fit: FitRun<Soll>, method: GradientMethod, se
       iterations,
       learningRate: o.learningRate ?? FIT_DEFAULTS.learningRate,
       learningRates: o.learningRates,
+      optimizer: o.optimizer,
+      optimizers: o.optimizers,
       transforms: o.transforms,
       kinds: o.kinds,
       starts: startingPoints(evaluator.variables, starts, given, evaluator.seed),

@@ -1,11 +1,11 @@
 import type { GradientStopReason } from '../gradient/driver.ts';
 
 /**
- * Why a search ended: its evaluation budget was spent, its wall time (`maxSeconds`), or it
- * converged (the sampler's own verdict, with its reason: `auto` and CMA-ES stop when restarts
- * no longer improve the best loss).
+ * Why a search ended: its evaluation budget was spent, its wall time (`maxSeconds`), a
+ * callback asked (a plateau, or any other reason), or it converged (the sampler's own verdict,
+ * with its reason: `auto` stops when CMA-ES's restarts no longer improve the best loss).
  */
-export type SearchStopReason = 'max evaluations' | 'time budget' | `converged: ${string}`;
+export type SearchStopReason = 'max evaluations' | 'time budget' | 'plateau' | 'user stop' | `converged: ${string}`;
 
 /**
  * Why each part of a fit ended: `search` for a search, `gradient` for gradient fitting (alone

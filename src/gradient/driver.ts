@@ -1,11 +1,12 @@
 import { neuronStreams } from '../numeric/random.ts';
-import { loadTf, type TF } from './tf.ts';
+import { loadTf, type TF } from '../optimize/tf.ts';
 import { ParameterVector, type ParameterSpec } from './parameters.ts';
 import { lossAndGradient } from './loss-gradient.ts';
 import { GRADIENT_METHODS, NonFiniteLossError, type GradientContext, type GradientMethod, type GradientOutcome, type GradientSettings, type GradientVariables } from './settings.ts';
 import type { GradientRun, GradientStrategy, PointGradient } from './strategy.ts';
 import type { FitState } from './callbacks.ts';
 import { firstOrder } from './strategies/first-order.ts';
+import { optimizerByName } from '../optimize/optimizers/by-name.ts';
 import { lbfgsStrategy } from './strategies/lbfgs.ts';
 import { lmStrategy } from './strategies/lm.ts';
 
@@ -13,9 +14,9 @@ export { GRADIENT_METHODS, NonFiniteLossError, type GradientContext, type Gradie
 
 /** Gradient methods by name. A new method is one file in strategies/ and one line here (and its name in GRADIENT_METHODS). */
 const strategies: Record<GradientMethod, GradientStrategy> = {
-  adam: firstOrder((tf, rate) => tf.train.adam(rate)),
-  sgd: firstOrder((tf, rate) => tf.train.sgd(rate)),
-  rmsprop: firstOrder((tf, rate) => tf.train.rmsprop(rate)),
+  adam: firstOrder,
+  sgd: firstOrder,
+  rmsprop: firstOrder,
   lbfgs: lbfgsStrategy,
   lm: lmStrategy,
 };
@@ -50,6 +51,16 @@ function parameterSpecs<Soll>(ctx: GradientContext<Soll>, s: GradientSettings): 
   for (const [name, rate] of Object.entries(s.learningRates ?? {})) {
     if (!fitted.some((f) => f.name === name)) throw new Error(`learningRates.${name}: not a fitted parameter`);
     if (!(rate > 0)) throw new Error(`learningRates.${name} must be > 0, got ${rate}`);
+  }
+  for (const [name, own] of Object.entries(s.optimizers ?? {})) {
+    if (!fitted.some((f) => f.name === name)) throw new Error(`optimizers.${name}: not a fitted parameter`);
+    if (!['adam', 'sgd', 'rmsprop'].includes(s.method)) throw new Error(`optimizers.${name}: per-parameter optimisers apply to adam, sgd and rmsprop, not '${s.method}'`);
+    const { method, ...settings } = own;
+    optimizerByName(method ?? s.method, method ? settings : { ...s.optimizer, ...settings });
+  }
+  if (s.optimizer) {
+    if (!['adam', 'sgd', 'rmsprop'].includes(s.method)) throw new Error(`optimizer settings apply to adam, sgd and rmsprop, not '${s.method}'`);
+    optimizerByName(s.method, s.optimizer);
   }
   if (!Number.isInteger(s.iterations) || s.iterations < 1) throw new Error(`iterations must be an integer >= 1, got ${s.iterations}`);
   for (const name of Object.keys(s.kinds ?? {})) {

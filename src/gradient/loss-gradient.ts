@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs';
 import type { Results } from '../experiment/results.ts';
-import type { TF } from './tf.ts';
+import type { TF } from '../optimize/tf.ts';
 import { TensorResults } from './tensor-results.ts';
 
 /**

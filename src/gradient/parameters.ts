@@ -1,4 +1,4 @@
-import { forBounds, identity, type Transform } from './transforms.ts';
+import { clip, forBounds, identity, type Transform } from './transforms.ts';
 
 /**
  * How a parameter takes part in a fit (after TVB-Optim's parameter types):
@@ -9,8 +9,10 @@ import { forBounds, identity, type Transform } from './transforms.ts';
  *   per step. Bounds, if given, still apply.
  * - `free`: fitted as is, unconstrained.
  * - `masked`: held at its initial value and left out of the optimiser's vector.
+ * - `clipped`: moved in its own units and clipped to [lo, hi] (TVB-Optim's BoundedParameter)
+ *   instead of squashed by a sigmoid; either bound may be infinite.
  */
-export type ParameterKind = 'bounded' | 'normalized' | 'free' | 'masked';
+export type ParameterKind = 'bounded' | 'normalized' | 'free' | 'masked' | 'clipped';
 
 /** One parameter of a fit. */
 export interface ParameterSpec {
@@ -65,6 +67,7 @@ export class ParameterVector {
   /** Every parameter in spec order, with the index into u or −1 for masked ones. */
   private readonly all: { name: string; index: number; init: number }[];
   private readonly u0: Float64Array;
+  private readonly kinds = new Map<string, ParameterKind>();
 
   /**
    * Validates the specs and works out each parameter's transform. Throws an Error naming the
@@ -95,6 +98,7 @@ export class ParameterVector {
         throw new Error(`${where}: learningRate must be a positive finite number, got ${spec.learningRate}`);
       }
 
+      this.kinds.set(name, kind);
       if (kind === 'masked') {
         this.all.push({ name, index: -1, init });
         continue;
@@ -105,6 +109,9 @@ export class ParameterVector {
       switch (kind) {
         case 'bounded':
           transform = spec.transform ?? forBounds(lo, hi);
+          break;
+        case 'clipped':
+          transform = spec.transform ?? clip(lo, hi);
           break;
         case 'free':
           // Silently ignoring bounds would let the fit wander outside them.
@@ -176,6 +183,33 @@ export class ParameterVector {
     return d;
   }
 
+  /**
+   * A table of every parameter: kind, transform, start, bounds and learning rate (TVB-Optim's
+   * `show_parameters`).
+   *
+   * ```ts
+   * console.log(pv.show());
+   * // name  kind     transform            start  bounds        rate
+   * // a     bounded  sigmoid(0.01, 0.1)   0.02   [0.01, 0.1]   -
+   * ```
+   */
+  show(): string {
+    const rows = [['name', 'kind', 'transform', 'start', 'bounds', 'rate']];
+    for (const p of this.all) {
+      const f = p.index >= 0 ? this.fitted[p.index]! : undefined;
+      rows.push([
+        p.name,
+        this.kinds.get(p.name)!,
+        f ? f.transform.name + (f.scale !== 1 ? ` × ${f.scale}` : '') : 'held',
+        String(p.init),
+        f ? `[${f.lo}, ${f.hi}]` : '-',
+        f?.learningRate !== undefined ? String(f.learningRate) : '-',
+      ]);
+    }
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+    return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+  }
+
   /** Each fitted parameter's own learning rate, or `defaultRate` where none was given. */
   learningRates(defaultRate: number): Float64Array {
     return Float64Array.from(this.fitted, (f) => f.learningRate ?? defaultRate);
@@ -191,4 +225,15 @@ export class ParameterVector {
   private checkLength(what: string, v: Float64Array): void {
     if (v.length !== this.size) throw new Error(`${what} has length ${v.length}, expected ${this.size} (${this.names.join(', ')})`);
   }
+}
+
+/**
+ * The table of {@link ParameterVector.show} for parameter specs (TVB-Optim's `show_parameters`).
+ *
+ * ```ts
+ * console.log(showParameters([{ name: 'gL', init: 0.3, lo: 0, hi: 1 }, { name: 'EL', init: -65, kind: 'masked' }]));
+ * ```
+ */
+export function showParameters(specs: ParameterSpec[]): string {
+  return new ParameterVector(specs).show();
 }

@@ -3,6 +3,7 @@ import type { Evaluation } from '../search/sampler.ts';
 import type { ParameterKind } from './parameters.ts';
 import type { Callback } from './callbacks.ts';
 import type { Transform } from './transforms.ts';
+import type { OptimizerSettings } from '../optimize/optimizers/by-name.ts';
 
 /**
  * Gradient methods OptNeuron knows.
@@ -31,6 +32,14 @@ export interface GradientSettings {
   learningRate: number;
   /** Per-parameter learning rates, as jaxley's TypeOptimizer. */
   learningRates?: Record<string, number>;
+  /**
+   * Settings of the method's optimiser (adam: betas, eps, weightDecay, amsgrad; sgd: momentum,
+   * dampening, nesterov, weightDecay; rmsprop: rho, eps, momentum, centered, weightDecay).
+   * Defaults as tf.train's: eps 1e-7, RMSProp rho 0.9.
+   */
+  optimizer?: OptimizerSettings;
+  /** Per parameter, its own optimiser and settings (jaxley's TypeOptimizer), e.g. `{ gL: { method: 'sgd', momentum: 0.9, lr: 0.01 } }`. */
+  optimizers?: Record<string, OptimizerSettings & { method?: 'adam' | 'adamw' | 'sgd' | 'rmsprop' }>;
   /** Transforms other than the automatic one (sigmoid for [lo, hi]). */
   transforms?: Record<string, Transform>;
   /** Parameter kinds (TVB-Optim): 'bounded' (default), 'normalized' (in units of the start value), 'free', 'masked' (held at the start value). */

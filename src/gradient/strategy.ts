@@ -1,4 +1,4 @@
-import type { TF } from './tf.ts';
+import type { TF } from '../optimize/tf.ts';
 import type { ParameterVector } from './parameters.ts';
 import type { GradientContext, GradientOutcome, GradientSettings } from './settings.ts';
 import type { FitState } from './callbacks.ts';

@@ -1,5 +1,5 @@
 import type { Results } from '../experiment/results.ts';
-import type { TF } from './tf.ts';
+import type { TF } from '../optimize/tf.ts';
 import type { Tensor } from '@tensorflow/tfjs';
 import { registerTraced } from '../loss/traced.ts';
 

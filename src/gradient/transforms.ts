@@ -39,6 +39,23 @@ function softplusInverse(y: number): number {
   return y > 30 ? y + Math.log1p(-Math.exp(-y)) : Math.log(Math.expm1(y));
 }
 
+/**
+ * The plain functions behind the transforms, for users building their own (jaxley's and
+ * TVB-Optim's helpers): logistic σ(u), logit = σ⁻¹, softplus log(1 + eᵘ) and its inverse,
+ * each evaluated without overflow.
+ *
+ * ```ts
+ * transforms.inverseSoftplus(transforms.softplusOf(3)); // 3
+ * ```
+ */
+export { logistic as sigmoidOf, softplusValue as softplusOf, softplusInverse as inverseSoftplus };
+
+/** logit(p) = log(p / (1 − p)), the inverse of the logistic function, for p in (0, 1). */
+export function logit(p: number): number {
+  if (!(p > 0 && p < 1)) throw new Error(`logit: ${p} is outside (0, 1)`);
+  return Math.log(p / (1 - p));
+}
+
 function rangeError(name: string, x: number, range: string): Error {
   return new Error(`${name}.inverse: ${x} is outside the range ${range}`);
 }
@@ -128,6 +145,35 @@ export function softplusUpper(hi: number): Transform {
     },
     derivative(u) {
       return logistic(-u);
+    },
+  };
+}
+
+/**
+ * Clipping instead of squashing (TVB-Optim's BoundedParameter): x = min(hi, max(lo, u)). The
+ * optimiser moves x itself, so steps have the parameter's own units; at a bound the gradient
+ * outward is 0 (dx/du = 0 beyond it), so a parameter pushed there stays until the loss pulls
+ * it back. Either bound may be infinite.
+ *
+ * ```ts
+ * transforms.clip(0, 1).forward(1.7); // 1
+ * ```
+ */
+export function clip(lo: number, hi: number): Transform {
+  if (Number.isNaN(lo) || Number.isNaN(hi) || !(lo < hi)) throw new Error(`clip: need lo < hi, got [${lo}, ${hi}]`);
+  const name = `clip(${lo}, ${hi})`;
+  return {
+    name,
+    forward(u) {
+      return Math.min(hi, Math.max(lo, u));
+    },
+    inverse(x) {
+      if (!(x >= lo && x <= hi) || !Number.isFinite(x)) throw rangeError(name, x, `[${lo}, ${hi}]`);
+      return x;
+    },
+    derivative(u) {
+      // one-sided at the bound itself: a parameter resting on it can still be pulled inside
+      return u < lo || u > hi ? 0 : 1;
     },
   };
 }

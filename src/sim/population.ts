@@ -12,6 +12,8 @@ export interface PopulationOptions {
   method?: Method;
   /** Seed of the per-neuron noise streams. Default 0. */
   seed?: number | string;
+  /** The population's name, as in ANNarchy/CompNeuroPy: recordings are also keyed `'<name>;<variable>'`. Default the model's name. */
+  name?: string;
 }
 
 /** Values kept per neuron in one simulate() block, bounding memory for long runs. */
@@ -29,6 +31,8 @@ const BLOCK_VALUES = 1 << 20;
  */
 export class Population {
   readonly dt: number;
+  /** The name in `'<name>;<variable>'` recording keys (default the model's name). */
+  readonly name: string;
   readonly method: Method;
   /** Steps simulated since the last reset. */
   private stepCount = 0;
@@ -54,6 +58,8 @@ export class Population {
   ) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`population size must be a positive integer, got ${size}`);
     const dt = options.dt ?? 0.1;
+    this.name = options.name ?? model.name;
+    if (typeof this.name !== 'string' || this.name === '' || this.name.includes(';')) throw new Error(`population: name must be a non-empty string without ';', got ${JSON.stringify(this.name)}`);
     if (!(dt > 0) || !Number.isFinite(dt)) throw new Error(`dt must be a positive number of ms, got ${dt}`);
     this.dt = dt;
     this.method = options.method ?? model.method;
@@ -241,6 +247,11 @@ export class Population {
   /** @internal */
   attach(monitor: Recorder): void {
     this.monitors.add(monitor);
+  }
+
+  /** @internal The recorders attached now (monitors made directly with `new Monitor(pop, …)` included). */
+  attached(): Recorder[] {
+    return [...this.monitors];
   }
 
   /** @internal */

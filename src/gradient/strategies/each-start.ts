@@ -1,4 +1,4 @@
-import type { IterationState } from '../lbfgs.ts';
+import type { IterationState } from '../../optimize/lbfgs.ts';
 import type { ParameterVector } from '../parameters.ts';
 import type { GradientOutcome, GradientStopReason } from '../settings.ts';
 import type { GradientRun } from '../strategy.ts';

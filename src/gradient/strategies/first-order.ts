@@ -1,48 +1,63 @@
-import type { Optimizer } from '@tensorflow/tfjs';
-import type { TF } from '../tf.ts';
+import { optimizerByName, type OptimizerSettings } from '../../optimize/optimizers/by-name.ts';
+import { perGroup } from '../../optimize/optimizers/per-group.ts';
+import { applyUpdates, type Optimizer } from '../../optimize/optimizers/optimizer.ts';
 import type { GradientStrategy } from '../strategy.ts';
+import type { GradientSettings } from '../settings.ts';
 
 /**
- * A tfjs first-order optimiser (Adam, SGD, RMSProp). Every start moves at once, as one
- * batched population; each parameter has its own optimiser, so each can have its own rate.
+ * What tf.train's optimisers did before these ones replaced them, kept as the fit's defaults
+ * so that existing fits step the same way: tfjs's epsilon 1e-7 and RMSProp decay 0.9.
+ */
+const FIT_DEFAULTS: Record<string, OptimizerSettings> = {
+  adam: { eps: 1e-7 },
+  adamw: { eps: 1e-7 },
+  rmsprop: { rho: 0.9, eps: 1e-7 },
+  sgd: {},
+};
+
+/** The optimiser of each parameter: the method's, with its settings, per-parameter overrides and rate. */
+function optimizerFor(settings: GradientSettings, names: string[], rates: Float64Array): Optimizer {
+  const perParameter = names.map((name, p) => {
+    const own = settings.optimizers?.[name];
+    const method = own?.method ?? settings.method;
+    const { method: _, ...ownSettings } = own ?? {};
+    return optimizerByName(method, { ...FIT_DEFAULTS[method], ...(own?.method ? {} : settings.optimizer), ...ownSettings, lr: ownSettings.lr ?? rates[p]! });
+  });
+  return perGroup(perParameter, names.map((_, p) => [p]));
+}
+
+/**
+ * A first-order optimiser (Adam, SGD, RMSProp, with every setting of
+ * {@link OptimizerSettings}). Every start moves at once, as one batched population; each
+ * parameter has its own optimiser (jaxley's TypeOptimizer), so each can have its own method,
+ * settings and rate.
  *
  * ```ts
- * const adam = firstOrder((tf, rate) => tf.train.adam(rate));
+ * const outcome = await firstOrder.run(run); // settings.optimizer: { betas: [0.9, 0.99], amsgrad: true }
  * ```
  */
-export function firstOrder(make: (tf: TF, rate: number) => Optimizer): GradientStrategy {
-  return {
-    async run({ tf, settings, vectors, names, startU, evaluate, checkFinite, stop, record }) {
-      const rates = vectors[0]!.learningRates(settings.learningRate);
-      const optimisers = names.map((_, p) => make(tf, rates[p]!));
-      const us = startU.map((u) => u.slice());
-      const variables = names.map((_, p) => tf.variable(tf.tensor1d(us.map((u) => u[p]!)), true));
-      try {
-        let iteration = 0;
-        for (; iteration < settings.iterations; iteration++) {
-          const results = await evaluate(us);
-          results.forEach((r) => checkFinite(r, iteration));
-          record(results, iteration);
-          const best = results.reduce((a, b) => (b.loss < a.loss ? b : a));
-          const asked = stop(iteration, best.loss, best.params);
-          if (asked) return { iterations: iteration + 1, stoppedBy: asked };
-          const gradU = results.map((r, k) => vectors[k]!.pullback(us[k]!, r.grad));
-          names.forEach((_, p) => {
-            tf.tidy(() => {
-              const g = tf.tensor1d(gradU.map((g) => g[p]!));
-              optimisers[p]!.applyGradients([{ name: variables[p]!.name, tensor: g }]);
-            });
-            const updated = variables[p]!.dataSync();
-            us.forEach((u, k) => (u[p] = updated[k]!));
-          });
-        }
-        // the point the last step reached has not been evaluated yet
-        record(await evaluate(us), iteration);
-        return { iterations: iteration, stoppedBy: 'max iterations' };
-      } finally {
-        variables.forEach((v) => v.dispose());
-        optimisers.forEach((o) => o.dispose());
-      }
-    },
-  };
-}
+export const firstOrder: GradientStrategy = {
+  async run({ settings, vectors, names, startU, evaluate, checkFinite, stop, record }) {
+    const rates = vectors[0]!.learningRates(settings.learningRate);
+    const optimisers = startU.map(() => optimizerFor(settings, names, Float64Array.from(rates)));
+    let us: Float64Array[] = startU.map((u) => u.slice());
+    const states = optimisers.map((o, k) => o.init(us[k]!));
+    let iteration = 0;
+    for (; iteration < settings.iterations; iteration++) {
+      const results = await evaluate(us);
+      results.forEach((r) => checkFinite(r, iteration));
+      record(results, iteration);
+      const best = results.reduce((a, b) => (b.loss < a.loss ? b : a));
+      const asked = stop(iteration, best.loss, best.params);
+      if (asked) return { iterations: iteration + 1, stoppedBy: asked };
+      us = us.map((u, k) => {
+        const { updates, state } = optimisers[k]!.update(vectors[k]!.pullback(u, results[k]!.grad), states[k], u);
+        states[k] = state;
+        return applyUpdates(u, updates);
+      });
+    }
+    // the point the last step reached has not been evaluated yet
+    record(await evaluate(us), iteration);
+    return { iterations: iteration, stoppedBy: 'max iterations' };
+  },
+};

@@ -1,4 +1,4 @@
-import { lbfgs } from '../lbfgs.ts';
+import { lbfgs } from '../../optimize/lbfgs.ts';
 import type { GradientStrategy } from '../strategy.ts';
 import { eachStart } from './each-start.ts';
 

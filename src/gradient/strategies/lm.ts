@@ -1,5 +1,5 @@
 import { toNumber, type LossValue } from '../../loss/value.ts';
-import { levenbergMarquardt } from '../lm.ts';
+import { levenbergMarquardt } from '../../optimize/lm.ts';
 import type { GradientStrategy } from '../strategy.ts';
 import { NonFiniteLossError } from '../settings.ts';
 import { eachStart } from './each-start.ts';

@@ -7,7 +7,7 @@
  */
 import { choleskySolve } from '../numeric/cholesky.ts';
 import { allFinite, integerAtLeast, nonNegative, numberOption, positive } from '../numeric/validate.ts';
-import type { IterationCallback } from './lbfgs.ts';
+import { lbfgs, type FG, type IterationCallback, type IterationState } from './lbfgs.ts';
 
 /** Residuals and their Jacobian at one point. */
 export interface Residuals {
@@ -50,6 +50,11 @@ export interface LmResult {
   reason: string;
 }
 
+/** An accepted step that lowers the cost by less than this fraction counts as slow progress. */
+const STALL_DECREASE = 1e-4;
+/** Slow steps in a row after which the Gauss–Newton model is judged useless here (Madsen's large-residual case). */
+const STALL_STEPS = 3;
+
 /** Past this λ the step is pure, vanishing gradient descent: there is nothing left to find. */
 const MAX_LAMBDA = 1e20;
 
@@ -79,27 +84,18 @@ function normalEquations(r: Float64Array, J: Float64Array, n: number): { A: Floa
 }
 
 /**
- * Levenberg–Marquardt on 0.5*|r(x)|^2 with Marquardt's scaling: solve (JᵀJ + λ·diag(JᵀJ)) δ = −Jᵀr
- * by Cholesky (fall back to adding λ·I if diag is zero); accept and decrease λ (÷ 3, or
- * Nielsen's update) when the cost falls, otherwise increase λ and retry. rj may be async.
- *
- * λ follows Nielsen's rule: after an accepted step it is multiplied by
- * max(1/3, 1 − (2ρ − 1)³), ρ being the actual over the predicted cost reduction, and after a
- * rejected one by ν (2, doubling with each consecutive rejection). A trial point where r or J
- * is not finite counts as a rejection. Throws if r or J is not finite at x0.
- *
- * ```ts
- * // y = k·t through (1, 2) and (2, 4): residuals k·t − y, Jacobian [1, 2]
- * const rj = (x: Float64Array) => ({ r: Float64Array.of(x[0]! - 2, 2 * x[0]! - 4), J: Float64Array.of(1, 2) });
- * const { x, cost } = await levenbergMarquardt(rj, Float64Array.of(0)); // x ≈ [2], cost ≈ 0
- * ```
+ * One Levenberg–Marquardt phase: solve (JᵀJ + λD) δ = −Jᵀr by Cholesky (D: Marquardt's
+ * scaling, plain λ for a parameter the residuals ignore), accept when the cost falls and
+ * update λ by Nielsen's rule max(1/3, 1 − (2ρ − 1)³), else multiply it by ν. With a finite
+ * `stallSteps` it ends with reason 'stall' instead of creeping (see {@link levenbergMarquardt}).
  */
-export async function levenbergMarquardt(
+async function marquardt(
   rj: (x: Float64Array) => Residuals | Promise<Residuals>,
   x0: Float64Array,
-  options: LmOptions = {},
+  options: LmOptions & { stallSteps?: number } = {},
 ): Promise<LmResult> {
   const n = x0.length;
+  const stallSteps = options.stallSteps ?? Infinity;
   const maxIterations = numberOption('levenbergMarquardt', 'maxIterations', options.maxIterations, 100, integerAtLeast(0));
   let lambda = numberOption('levenbergMarquardt', 'lambda', options.lambda, 1e-3, positive);
   const tolerance = numberOption('levenbergMarquardt', 'tolerance', options.tolerance, 1e-10, nonNegative);
@@ -125,6 +121,10 @@ export async function levenbergMarquardt(
   let { A, g } = normalEquations(first.r, first.J, n);
   let iterations = 0;
   let nu = 2;
+  // MINPACK's rule (Moré 1978): each scale is the largest diagonal of JᵀJ seen so far, so a
+  // parameter whose sensitivity collapses (a saturated transform) is not suddenly undamped
+  const scale = new Float64Array(n);
+  let slow = 0;
   const done = (reason: string): LmResult => ({ x, cost, iterations, evaluations, reason });
   const stationary = () => cost === 0 || g.every((v) => v === 0);
 
@@ -132,14 +132,15 @@ export async function levenbergMarquardt(
 
   while (iterations < maxIterations) {
     for (;;) {
-      if (lambda > MAX_LAMBDA) return done('damping');
+      if (lambda > MAX_LAMBDA) return done(stallSteps < Infinity ? 'stall' : 'damping');
       const M = Float64Array.from(A);
       const D = new Float64Array(n);
       for (let j = 0; j < n; j++) {
         // A parameter the residuals do not depend on has a zero diagonal; scaling by it would
         // leave M singular, so that direction gets plain λ damping instead.
         const ajj = A[j * n + j]!;
-        D[j] = ajj > 0 ? ajj : 1;
+        scale[j] = Math.max(scale[j]!, ajj);
+        D[j] = scale[j]! > 0 ? scale[j]! : 1;
         M[j * n + j] += lambda * D[j]!;
       }
       const delta = choleskySolve(M, Float64Array.from(g, (v) => -v), n);
@@ -172,7 +173,9 @@ export async function levenbergMarquardt(
           if (answer === true || answer === 'stop') return done('callback');
         }
         if (stationary()) return done('gradient');
-        if (relativeDecrease < tolerance) return done('function');
+        slow = relativeDecrease < STALL_DECREASE ? slow + 1 : 0;
+        if (relativeDecrease < tolerance) return done(stallSteps < Infinity ? 'stall' : 'function');
+        if (slow >= stallSteps) return done('stall');
         if (small) return done('step');
         break;
       }
@@ -183,4 +186,58 @@ export async function levenbergMarquardt(
     }
   }
   return done('max-iterations');
+}
+
+/**
+ * Levenberg–Marquardt on 0.5·|r(x)|² that cannot stall: Marquardt's scaling (the largest
+ * diagonal of JᵀJ seen so far, as MINPACK) and Nielsen's damping update; where the
+ * Gauss–Newton model stops paying (3 accepted steps in a row each lowering the cost by less
+ * than 1e-4 of it, λ beyond 1e20, or the function tolerance met while the gradient is not
+ * zero) the run continues with L-BFGS on the same cost and gradient Jᵀr, then returns to LM
+ * to finish. This is the hybrid of K. Madsen (1988), "A combined Gauss–Newton and
+ * quasi-Newton method for non-linear least squares", DTU IMM report NI-88-10, for the
+ * large-residual valleys where plain LM creeps (spiking traces far from the target). A
+ * rejected step raises λ by ν (2, doubling with each consecutive rejection); a trial point
+ * where r or J is not finite counts as a rejection. Throws if r or J is not finite at x0.
+ *
+ * ```ts
+ * // y = k·t through (1, 2) and (2, 4): residuals k·t − y, Jacobian [1, 2]
+ * const rj = (x: Float64Array) => ({ r: Float64Array.of(x[0]! - 2, 2 * x[0]! - 4), J: Float64Array.of(1, 2) });
+ * const { x, cost } = await levenbergMarquardt(rj, Float64Array.of(0)); // x ≈ [2], cost ≈ 0
+ * ```
+ */
+export async function levenbergMarquardt(
+  rj: (x: Float64Array) => Residuals | Promise<Residuals>,
+  x0: Float64Array,
+  options: LmOptions & { hybrid?: boolean } = {},
+): Promise<LmResult> {
+  if (options.hybrid === false) return marquardt(rj, x0, options);
+  const maxIterations = numberOption('levenbergMarquardt', 'maxIterations', options.maxIterations, 100, integerAtLeast(0));
+  let offset = 0;
+  let evaluations = 0;
+  const shifted = options.onIteration ? (st: IterationState) => options.onIteration!({ ...st, iteration: st.iteration + offset }) : undefined;
+  const first = await marquardt(rj, x0, { ...options, maxIterations, onIteration: shifted, stallSteps: STALL_STEPS });
+  evaluations += first.evaluations;
+  if (first.reason !== 'stall') return { ...first, evaluations };
+  offset = first.iterations;
+  const cost = async (x: Float64Array): Promise<FG> => {
+    evaluations++;
+    const { r, J } = await rj(x);
+    const n = x.length;
+    const g = new Float64Array(n);
+    let c = 0;
+    for (let i = 0; i < r.length; i++) {
+      c += 0.5 * r[i]! * r[i]!;
+      for (let j = 0; j < n; j++) g[j] += J[i * n + j]! * r[i]!;
+    }
+    return { f: c, g };
+  };
+  const qn = await lbfgs(cost, first.x, { maxIterations: maxIterations - offset, functionTolerance: options.tolerance ?? 1e-10, gradientTolerance: 0, onIteration: shifted });
+  offset += qn.iterations;
+  if (qn.reason === 'callback' || offset >= maxIterations) {
+    return { x: qn.x, cost: qn.f, iterations: offset, evaluations, reason: qn.reason === 'callback' ? 'callback' : 'max-iterations' };
+  }
+  const last = await marquardt(rj, qn.x, { ...options, maxIterations: maxIterations - offset, onIteration: shifted });
+  evaluations += last.evaluations;
+  return { ...last, iterations: offset + last.iterations, evaluations };
 }
