@@ -1,4 +1,4 @@
-import { subthresholdMask, type SweepTrace } from './sweeps.ts';
+import { tracedLoss, voltageTerm, type SweepTrace } from './sweeps.ts';
 import { tracedSource } from './traced.ts';
 import { chanceNorm } from './spikes.ts';
 
@@ -97,28 +97,9 @@ export function coincidenceLoss(model: SweepTrace, data: SweepTrace, duration: n
   }
   const { gamma, dModel } = softCoincidence(model.spikes, data.spikes, duration, o.delta ?? 2);
   let loss = 1 - gamma;
-  const voltageWeight = o.voltageWeight ?? 0.1;
-  const voltageScale = o.voltageScale ?? 5;
-  const mask = voltageWeight > 0 ? subthresholdMask(data.times, [model.spikes, data.spikes], o.spikeWindow ?? [2, 10]) : undefined;
-  const kept = mask ? mask.reduce((n, m) => n + m, 0) : 0;
-  if (mask && kept > 0) {
-    let sum = 0;
-    for (let k = 0; k < v.length; k++) if (mask[k]) sum += (v[k]! - data.v[k]!) ** 2;
-    loss += (voltageWeight * sum) / kept / voltageScale ** 2;
-  }
+  const voltage = voltageTerm(v, data, [model.spikes, data.spikes], o.voltageWeight ?? 0.1, o.voltageScale ?? 5, o.spikeWindow ?? [2, 10]);
+  loss += voltage.value;
   if (!tracedV && !tracedSpikes) return loss;
-
-  const source = (tracedV ?? tracedSpikes)!;
-  const grad = new Float64Array(source.jacobian.length);
-  for (let p = 0; p < grad.length; p++) {
-    let g = 0;
-    if (tracedSpikes) for (let k = 0; k < dModel.length; k++) g -= dModel[k]! * tracedSpikes.jacobian[p]![k]!;
-    if (tracedV && mask && kept > 0) {
-      const column = tracedV.jacobian[p]!;
-      const w = (voltageWeight * 2) / kept / voltageScale ** 2;
-      for (let k = 0; k < v.length; k++) if (mask[k]) g += w * (v[k]! - data.v[k]!) * column[k]!;
-    }
-    grad[p] = g;
-  }
-  return source.scalar(loss, grad) as number;
+  // loss = 1 − Γ_soft: each spike time moves it by −dΓ/dt
+  return tracedLoss(loss, tracedV, tracedSpikes, dModel.map((d) => -d), voltage.dv);
 }

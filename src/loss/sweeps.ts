@@ -1,5 +1,5 @@
 import { isiDistance, latencyDistance, spikeCountError, spikeTimeDistance } from './spikes.ts';
-import { tracedSource } from './traced.ts';
+import { tracedSource, type TracedSource } from './traced.ts';
 
 /** One recorded sweep as the loss sees it: voltage at `times`, and spike times. */
 export interface SweepTrace {
@@ -78,14 +78,8 @@ export function sweepLoss(model: SweepTrace, data: SweepTrace, o: SweepLossOptio
     timeWeight * spikeTimeDistance(ms, ds, tau) +
     isiWeight * isiDistance(ms, ds, isiScale) +
     latencyWeight * latencyDistance(ms, ds, latencyScale);
-  const mask = voltageWeight > 0 ? subthresholdMask(data.times, [ms, ds], o.spikeWindow ?? [2, 10]) : undefined;
-  const kept = mask ? mask.reduce((n, m) => n + m, 0) : 0;
-  const voltageScale = o.voltageScale ?? 5;
-  if (mask && kept > 0) {
-    let sum = 0;
-    for (let k = 0; k < v.length; k++) if (mask[k]) sum += (v[k]! - data.v[k]!) ** 2;
-    loss += (voltageWeight * sum) / kept / voltageScale ** 2;
-  }
+  const voltage = voltageTerm(v, data, [ms, ds], voltageWeight, o.voltageScale ?? 5, o.spikeWindow ?? [2, 10]);
+  loss += voltage.value;
   if (!tracedV && !tracedSpikes) return loss;
 
   // d(loss)/d(model spike times), term by term, where the caps are not reached
@@ -110,19 +104,58 @@ export function sweepLoss(model: SweepTrace, data: SweepTrace, o: SweepLossOptio
     const x = (ms[0]! - ds[0]!) / latencyScale;
     if (x * x < 25) dTimes[0]! += (latencyWeight * 2 * x) / latencyScale;
   }
+  return tracedLoss(loss, tracedV, tracedSpikes, dTimes, voltage.dv);
+}
+
+/**
+ * @internal weight · (RMSE of `v` against `data.v` away from every spike window of `trains` /
+ * scale)², and its derivative by each voltage sample (0 inside the windows; undefined when
+ * the term is off or no sample is kept). The voltage term of {@link sweepLoss} and of
+ * {@link coincidenceLoss}.
+ */
+export function voltageTerm(
+  v: ArrayLike<number>,
+  data: Pick<SweepTrace, 'times' | 'v'>,
+  trains: ArrayLike<number>[],
+  weight: number,
+  scale: number,
+  window: [number, number],
+): { value: number; dv: Float64Array | undefined } {
+  if (!(weight > 0)) return { value: 0, dv: undefined };
+  const mask = subthresholdMask(data.times, trains, window);
+  const kept = mask.reduce((n, m) => n + m, 0);
+  if (kept === 0) return { value: 0, dv: undefined };
+  let sum = 0;
+  for (let k = 0; k < v.length; k++) if (mask[k]) sum += (v[k]! - data.v[k]!) ** 2;
+  const w = (weight * 2) / kept / scale ** 2;
+  const dv = new Float64Array(v.length);
+  for (let k = 0; k < v.length; k++) if (mask[k]) dv[k] = w * (v[k]! - data.v[k]!);
+  return { value: (weight * sum) / kept / scale ** 2, dv };
+}
+
+/**
+ * @internal A loss as the traced scalar gradient fitting needs: `value`, with gradient
+ * Σ dTimes·d(spike times)/dθ + Σ dv·d(voltage)/dθ from the traced sources that exist.
+ */
+export function tracedLoss(
+  value: number,
+  tracedV: TracedSource | undefined,
+  tracedSpikes: TracedSource | undefined,
+  dTimes: ArrayLike<number>,
+  dv: Float64Array | undefined,
+): number {
   const source = (tracedV ?? tracedSpikes)!;
   const grad = new Float64Array(source.jacobian.length);
   for (let p = 0; p < grad.length; p++) {
     let g = 0;
-    if (tracedSpikes) for (let k = 0; k < ms.length; k++) g += dTimes[k]! * tracedSpikes.jacobian[p]![k]!;
-    if (tracedV && mask && kept > 0) {
+    if (tracedSpikes) for (let k = 0; k < dTimes.length; k++) g += dTimes[k]! * tracedSpikes.jacobian[p]![k]!;
+    if (tracedV && dv) {
       const column = tracedV.jacobian[p]!;
-      const w = (voltageWeight * 2) / kept / voltageScale ** 2;
-      for (let k = 0; k < v.length; k++) if (mask[k]) g += w * (v[k]! - data.v[k]!) * column[k]!;
+      for (let k = 0; k < dv.length; k++) if (dv[k] !== 0) g += dv[k]! * column[k]!;
     }
     grad[p] = g;
   }
-  return source.scalar(loss, grad) as number;
+  return source.scalar(value, grad) as number;
 }
 
 /**
