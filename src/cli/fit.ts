@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { OptNeuron, type FitResult, type OptNeuronOptions } from '../fit/opt-neuron.ts';
 import { readResultsFile, writeResultsFile } from '../fit/results-file.ts';
 import { validateOnSweeps, type Validation } from '../fit/validate.ts';
-import { TRACE_LOSSES, traceFitOptions, type TraceLoss } from '../fit/trace-fit.ts';
+import { chooseTraceLoss, TRACE_LOSSES, traceFitOptions, type TraceLoss } from '../fit/trace-fit.ts';
 import { readRecording } from '../io/recording.ts';
 import { currentFactor } from '../io/check.ts';
 import { samplers } from '../search/registry.ts';
@@ -380,6 +380,9 @@ export function fitTraceCommand(): Command {
             return { validation, validationRecordings: recordings };
           }
         : undefined;
-    await runFit(options, opts, new Settings(command), opts.out!, `fit-trace ${model.name}`, FIT_DEFAULTS.commandMaxEvals['fit-trace'], validate);
+    const settings = new Settings(command);
+    // the loss 'auto' picked is said, beside the other settings, in the summary and the results file
+    settings.take('loss', 'loss', opts.loss === 'auto' ? undefined : opts.loss, undefined, chooseTraceLoss(sweeps).loss);
+    await runFit(options, opts, settings, opts.out!, `fit-trace ${model.name}`, FIT_DEFAULTS.commandMaxEvals['fit-trace'], validate);
   });
 }
