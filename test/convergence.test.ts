@@ -29,6 +29,29 @@ describe('a search that ends when it has converged', () => {
     expect(d.best()!.loss).toBeLessThan(1 + 1e-6);
   });
 
+  it('CMA-ES with patience also stops when restarts find the same point while the loss still falls by factors', () => {
+    // sphere^0.05 never reaches 1e-9 of its first generation's loss in float64: each restart
+    // cuts it by more than 10 %, yet the point has stopped moving
+    const sharp = (p: Record<string, number>) => sphere(p) ** 0.05;
+    const run = (tolX: number) => {
+      const c = new CMAES(space(3), { seed: 3, patience: 2, tolX });
+      let evaluations = 0;
+      while (!c.converged() && evaluations < 60_000) {
+        const points = c.ask(c.preferredBatch);
+        c.tell(points, points.map(sharp));
+        evaluations += points.length;
+      }
+      return { c, evaluations };
+    };
+    const { c, evaluations } = run(1e-4);
+    expect(c.converged()).toMatch(/did not improve the best loss .* or move the best point by more than 0\.010 % of the bounds/);
+    for (const x of Object.values(c.best()!.params)) expect(Math.abs((x as number) - 1)).toBeLessThan(1e-3);
+    // without the point criterion the same search runs to its ceiling
+    const endless = run(0);
+    expect(endless.c.converged()).toBeUndefined();
+    expect(evaluations).toBeLessThan(endless.evaluations / 2);
+  });
+
   it('auto converges on Rosenbrock (4-D) before its ceiling, and keeps that verdict across a saved state', () => {
     const auto = new AutoSampler(space(4), { seed: 1 });
     let evaluations = 0;

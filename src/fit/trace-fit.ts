@@ -8,6 +8,7 @@ import { resampleSweep, type Sweep } from '../io/recording.ts';
 import { drawSpikes, resetsAtSpike } from '../io/draw-spikes.ts';
 import { checkSweeps } from '../io/check.ts';
 import { coincidenceFactor, detectSpikes } from '../loss/spikes.ts';
+import { sweepSpikes } from './sweep-spikes.ts';
 import { mse } from '../loss/trace.ts';
 import { subthresholdRmse, sweepLoss, type SweepLossOptions, type SweepTrace } from '../loss/sweeps.ts';
 import { isiDistanceKreuz, vanRossumDistance, victorPurpuraDistance } from '../loss/spike-distances.ts';
@@ -125,7 +126,7 @@ export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace
   for (const w of checkSweeps(spec.sweeps, { threshold, modelCurrentUnit: model.spec.units['I'], dataCurrentUnit: spec.sweeps[0]!.currentUnit })) warn(w.message);
   const targets: SweepTrace[] = sweeps.map((s) => {
     const times = s.t.map((t) => t - s.t[0]!);
-    return { times, v: s.v, spikes: detectSpikes(times, s.v, threshold) };
+    return { times, v: s.v, spikes: sweepSpikes(s, threshold) };
   });
   const variable = model.stateVariables[0]!;
   const requested = spec.loss ?? 'auto';

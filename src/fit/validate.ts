@@ -2,6 +2,7 @@ import type { NeuronModel } from '../model/neuron.ts';
 import { Population } from '../sim/population.ts';
 import { resampleSweep, type Sweep } from '../io/recording.ts';
 import { coincidenceFactor, detectSpikes } from '../loss/spikes.ts';
+import { sweepSpikes } from './sweep-spikes.ts';
 import { subthresholdRmse } from '../loss/sweeps.ts';
 import { ReplaySweeps } from '../experiments/replay-sweeps.ts';
 import type { RecordingsJson } from '../experiment/results.ts';
@@ -58,7 +59,7 @@ export async function validateOnSweeps(
   const threshold = o.threshold ?? -20;
   const scored = onGrid.map((s, k): SweepValidation => {
     const times = s.t.map((t) => t - s.t[0]!);
-    const data = detectSpikes(times, s.v, threshold);
+    const data = sweepSpikes(s, threshold);
     const v = results.trace(variable, k);
     const spikes = model.spec.spike ? results.spikes(k) : detectSpikes(times, v, threshold);
     const rmse = subthresholdRmse(times, v, s.v, [spikes, data], [2, 10]);
@@ -79,7 +80,7 @@ export async function validateOnSweeps(
     traces: { [variable]: Array.from(v), ...(I ? { I: Array.from(I) } : {}) },
   });
   const recordings = {
-    data: { chunks: onGrid.map((s) => chunk(s, s.v, detectSpikes(s.t.map((t) => t - s.t[0]!), s.v, threshold), s.I)) },
+    data: { chunks: onGrid.map((s) => chunk(s, s.v, sweepSpikes(s, threshold), s.I)) },
     model: { chunks: onGrid.map((s, k) => chunk(s, results.trace(variable, k), model.spec.spike ? results.spikes(k) : detectSpikes(s.t.map((t) => t - s.t[0]!), results.trace(variable, k), threshold))) },
   };
   return { sweeps: scored, gamma: mean((s) => s.gamma), spikeCountError: mean((s) => s.spikeCountError), recordings };

@@ -22,6 +22,12 @@ export interface CMAESOptions extends SamplerOptions {
   patience?: number;
   /** Relative improvement of the best loss that counts: for `patience`, and within a run (less over three windows of generations is stagnation). Default 1e-3. */
   tolFun?: number;
+  /**
+   * For `patience`: a restart whose best point lies within `tolX` of the previous best in
+   * every dimension (as a share of the bounds, log-scaled where the dimension is) did not
+   * improve, whatever its loss did. Default 1e-4.
+   */
+  tolX?: number;
 }
 
 /**
@@ -64,6 +70,9 @@ export class CMAES implements Sampler {
   private endedBy: string | undefined;
   private readonly patience: number;
   private readonly tolFun: number;
+  private readonly tolX: number;
+  /** The best point before the current run began, in the unit cube. */
+  private bestUnitBeforeRun: number[] | undefined;
 
   constructor(space: Space, options: CMAESOptions = {}) {
     validateSpace(space);
@@ -79,6 +88,7 @@ export class CMAES implements Sampler {
     this.restarts = options.restarts ?? true;
     this.patience = numberOption('CMA-ES', 'patience', options.patience, Infinity, orInfinity(integerAtLeast(1)));
     this.tolFun = numberOption('CMA-ES', 'tolFun', options.tolFun, 1e-3, nonNegative);
+    this.tolX = numberOption('CMA-ES', 'tolX', options.tolX, 1e-4, nonNegative);
     if (options.x0) this.x0 = this.names.map((name, i) => this.maps[i]!.toUnit(checkedStart(options.x0!, name)));
     if (options.state) this.restore(options.state);
   }
@@ -100,6 +110,7 @@ export class CMAES implements Sampler {
       runIndex: this.runIndex,
       x0: this.x0 ? [...this.x0] : null,
       bestBeforeRun: finiteOrNull(this.bestBeforeRun),
+      bestUnitBeforeRun: this.bestUnitBeforeRun ? [...this.bestUnitBeforeRun] : null,
       lossScale: finiteOrNull(this.lossScale),
       staleRuns: this.staleRuns,
       endedBy: this.endedBy ?? null,
@@ -122,7 +133,7 @@ export class CMAES implements Sampler {
   }
 
   private restore(state: SamplerState): void {
-    const s = state as SamplerState & { lambda: number; runIndex: number; x0: number[] | null; bestBeforeRun?: number | null; lossScale?: number | null; staleRuns?: number; endedBy?: string | null; run: (Omit<Run, 'told' | 'bestHistory'> & { told: { y: number[]; loss: number | null }[]; bestHistory: (number | null)[] }) | null; pending: { point: Point; y: number[]; generation: number; run: number }[] };
+    const s = state as SamplerState & { lambda: number; runIndex: number; x0: number[] | null; bestBeforeRun?: number | null; bestUnitBeforeRun?: number[] | null; lossScale?: number | null; staleRuns?: number; endedBy?: string | null; run: (Omit<Run, 'told' | 'bestHistory'> & { told: { y: number[]; loss: number | null }[]; bestHistory: (number | null)[] }) | null; pending: { point: Point; y: number[]; generation: number; run: number }[] };
     const runOk = s.run === null || (typeof s.run === 'object' && Array.isArray(s.run.mean) && s.run.mean.length === this.n);
     if (!Number.isInteger(s.lambda) || !Number.isInteger(s.runIndex) || !Array.isArray(s.pending) || !runOk) {
       throw new Error(`cmaes: cannot restore from a state without its population size, restart count, run and pending samples for ${this.n} dimensions`);
@@ -133,6 +144,7 @@ export class CMAES implements Sampler {
     this.x0 = s.x0 ? [...s.x0] : undefined;
     this.bestBeforeRun = typeof s.bestBeforeRun === 'number' ? s.bestBeforeRun : Infinity;
     this.staleRuns = s.staleRuns ?? 0;
+    this.bestUnitBeforeRun = Array.isArray(s.bestUnitBeforeRun) && s.bestUnitBeforeRun.length === this.n ? [...s.bestUnitBeforeRun] : undefined;
     this.lossScale = typeof s.lossScale === 'number' ? s.lossScale : NaN;
     this.endedBy = s.endedBy ?? undefined;
     if (s.run) {
@@ -353,17 +365,22 @@ export class CMAES implements Sampler {
 
   /** After a run ends: counts the restarts that did not improve the best, and declares convergence after `patience` of them. */
   private judgeRun(why: string): void {
-    const best = this.log.best()?.loss ?? Infinity;
-    const improved = best < this.bestBeforeRun - this.tolerance(this.bestBeforeRun);
+    const trial = this.log.best();
+    const best = trial?.loss ?? Infinity;
+    const unit = trial ? this.names.map((name, i) => this.maps[i]!.toUnit(trial.params[name] as number)) : undefined;
+    // a loss without noise keeps falling by more than 10 % per restart while the point has long stopped moving
+    const moved = !unit || !this.bestUnitBeforeRun || unit.some((u, i) => Math.abs(u - this.bestUnitBeforeRun![i]!) > this.tolX);
+    const improved = moved && best < this.bestBeforeRun - this.tolerance(this.bestBeforeRun);
     // the first run has nothing to improve on: it only sets the mark
     this.staleRuns = improved || this.runIndex === 0 ? 0 : this.staleRuns + 1;
     this.bestBeforeRun = Math.min(this.bestBeforeRun, best);
+    if (unit) this.bestUnitBeforeRun = unit;
     // nothing left to improve: no restart can pay
     if (this.endedBy === undefined && this.patience < Infinity && Math.abs(best) <= this.zero()) {
       this.endedBy = `converged: the best loss (${best.toPrecision(4)}) is 0 within 1e-9 of the first generation's (last run: ${why})`;
     }
     if (this.endedBy === undefined && this.staleRuns >= this.patience) {
-      this.endedBy = `converged: ${this.staleRuns} restart${this.staleRuns === 1 ? '' : 's'} in a row did not improve the best loss (${best.toPrecision(4)}) by more than ${(100 * this.tolFun).toPrecision(2)} % (last run: ${why})`;
+      this.endedBy = `converged: ${this.staleRuns} restart${this.staleRuns === 1 ? '' : 's'} in a row did not improve the best loss (${best.toPrecision(4)}) by more than ${(100 * this.tolFun).toPrecision(2)} % or move the best point by more than ${(100 * this.tolX).toPrecision(2)} % of the bounds (last run: ${why})`;
     }
   }
 }
