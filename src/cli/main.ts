@@ -43,6 +43,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
     usage: '[options] <results.json>',
     load: async () => (await import('./report.ts')).reportCommand(),
   },
+  inspect: {
+    description: 'show what a recording holds (ABF, NWB, Igor wave or CSV): format, protocol, channels, and per sweep its stimulus, spikes and resting potential',
+    usage: '[options] <file>',
+    load: async () => (await import('./inspect.ts')).inspectCommand(),
+  },
   features: {
     description: 'eFEL-compatible electrophysiological features of a recorded voltage trace',
     usage: '[options]',

@@ -71,7 +71,14 @@ export async function readNwb(path: string): Promise<NwbFile> {
     throw new Error(`${path}: HDF5 file that h5wasm cannot open (${(err as Error).message}); truncated or corrupt?`);
   }
   try {
-    const attr = (o: H5, name: string): any => o?.attrs?.[name]?.value;
+    // one attribute at a time: `.attrs` reads every attribute of the object each time
+    const attr = (o: H5, name: string): any => {
+      try {
+        return o?.get_attribute(name, true) ?? undefined;
+      } catch {
+        return undefined;
+      }
+    };
     const nwbVersion = String(attr(file, 'nwb_version') ?? '');
     if (!nwbVersion.startsWith('2')) {
       throw new Error(`${path}: unsupported NWB layout: an HDF5 file with nwb_version '${nwbVersion || 'none'}' (NWB 2.x files are read)`);

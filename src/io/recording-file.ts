@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { isAbf, parseAbf, type AbfFile } from './abf.ts';
 import { isIbw, parseIbw, type IbwWave } from './ibw.ts';
 import { isHdf5, readNwb } from './nwb.ts';
@@ -31,7 +31,9 @@ export interface ReadRecordingOptions extends RecordingOptions {
  * ```
  */
 export async function readRecordingFile(path: string, options: ReadRecordingOptions = {}): Promise<Recording> {
-  const bytes = await readBytes(path);
+  // an HDF5 file goes to h5wasm by path: no need to read it here first
+  const head = await readHead(path);
+  const bytes = isHdf5(head) ? head : await readBytes(path);
   const format = detectFormat(bytes);
   let rec: Recording;
   if (format === 'abf1' || format === 'abf2') rec = fromAbf(parseAbf(bytes, path), path, options);
@@ -76,6 +78,21 @@ function looksLikeText(bytes: Uint8Array): boolean {
     if (b === 0 || (b < 9 && b !== 0)) return false;
   }
   return true;
+}
+
+async function readHead(path: string): Promise<Uint8Array> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const head = new Uint8Array(8);
+      const { bytesRead } = await handle.read(head, 0, 8, 0);
+      return head.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    throw new Error(`cannot read data file '${path}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }
 
 async function readBytes(path: string): Promise<Uint8Array> {
@@ -170,8 +187,9 @@ function xFactor(w: IbwWave, path: string, warnings: string[]): number {
   if (u === 's') return 1000;
   if (u === 'ms') return 1;
   if (u === '') {
-    // Igor's default x unit; a sampling interval under 1 is in seconds in practice (0.00025 for 4 kHz)
-    warnings.push(`${path}: the wave names no x unit; its interval ${w.dx} is read as seconds`);
+    // no unit: Igor's scaling is in seconds by convention (0.00025 for 4 kHz); an interval of
+    // 10 ms or more would be an unusual recording in seconds and a usual one in ms: say so
+    if (w.dx >= 0.01) warnings.push(`${path}: the wave names no x unit; its interval ${w.dx} is read as seconds (${w.dx * 1000} ms)`);
     return 1000;
   }
   throw new Error(`${path}: x unit '${w.xUnit}' is not a time unit (s or ms)`);
