@@ -34,7 +34,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import('./fit.ts')).fitCommand(),
   },
   'fit-trace': {
-    description: 'fit a model to recorded current-clamp sweeps (CSV with columns t [ms], I, v [mV]), jointly',
+    description: 'fit a model to recorded current-clamp sweeps (ABF, NWB, Igor waves or CSV with columns t [ms], I, v [mV]), jointly',
     usage: '[options]',
     load: async () => (await import('./fit.ts')).fitTraceCommand(),
   },

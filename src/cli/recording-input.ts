@@ -114,9 +114,10 @@ export function csvOptions(f: CsvFlags, currentScale?: number): RecordingOptions
   if (f.timeUnit !== 'ms' && f.timeUnit !== 's') throw new UsageError(`--time-unit must be ms or s, got '${f.timeUnit}'`);
   if (f.voltageUnit !== 'mV' && f.voltageUnit !== 'V') throw new UsageError(`--voltage-unit must be mV or V, got '${f.voltageUnit}'`);
   const column = (c: string) => (/^\d+$/.test(c) ? Number(c) : c);
+  // the defaults 't' and 'v' are left to readRecording: column 0 and 1 in a file without a header
   return {
-    t: column(f.tCol),
-    v: f.vCol.split(',').map(column),
+    ...(f.tCol !== 't' ? { t: column(f.tCol) } : {}),
+    ...(f.vCol !== 'v' ? { v: f.vCol.split(',').map(column) } : {}),
     I: f.iCol === undefined ? undefined : f.iCol === 'none' ? null : f.iCol.split(',').map(column),
     timeUnit: f.timeUnit,
     voltageUnit: f.voltageUnit,
