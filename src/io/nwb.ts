@@ -71,13 +71,14 @@ export async function readNwb(path: string): Promise<NwbFile> {
     throw new Error(`${path}: HDF5 file that h5wasm cannot open (${(err as Error).message}); truncated or corrupt?`);
   }
   try {
-    // one attribute at a time: `.attrs` reads every attribute of the object each time
+    // the names once per object (`.attrs` lists them without reading values), then one value at
+    // a time; asking h5wasm for a missing attribute throws through WebAssembly, which is slow
+    const names = new WeakMap<object, Set<string>>();
     const attr = (o: H5, name: string): any => {
-      try {
-        return o?.get_attribute(name, true) ?? undefined;
-      } catch {
-        return undefined;
-      }
+      if (!o) return undefined;
+      let known = names.get(o);
+      if (!known) names.set(o, (known = new Set(Object.keys(o.attrs))));
+      return known.has(name) ? o.get_attribute(name, true) : undefined;
     };
     const nwbVersion = String(attr(file, 'nwb_version') ?? '');
     if (!nwbVersion.startsWith('2')) {
