@@ -117,6 +117,21 @@ describe('ABF reader', () => {
     expect(sa.stimulus).toMatchObject({ kind: 'step', amplitude: -50, start: 250, end: 500 });
   });
 
+  it('rebuilds a pulse train the same from the ABF 1 and ABF 2 headers: 2.5 nA for 50 of every 250 samples', () => {
+    const [a, b] = ['18425108.abf', '18425108_abf1.abf'].map((f) => parseAbf(readFileSync(abfPath(f)), f).command(0)!);
+    expect(a.name).toBe('ME1');
+    expect(a.unit).toBe('nA');
+    expect(Array.from(b.values)).toEqual(Array.from(a.values));
+    const train = a.epochs.find((e) => e.label === 'F')!;
+    expect(train).toMatchObject({ kind: 'pulse', level: 2.5 });
+    const start = Math.round(train.start / 0.04);
+    const at = (k: number) => a.values[start + k];
+    expect([at(0), at(49), at(50), at(249), at(250), at(299), at(300)]).toEqual([2.5, 2.5, 0, 0, 2.5, 2.5, 0]);
+    // epoch B: the −0.05 nA step (its pulse period is set but a step ignores it)
+    const stepB = a.epochs.find((e) => e.label === 'B')!;
+    expect(a.values[Math.round(stepB.start / 0.04) + 100]).toBeCloseTo(-0.05, 7);
+  });
+
   it('reads a gap-free file as one sweep', () => {
     const bytes = new Uint8Array(readFileSync(abfPath('18425108.abf')));
     const abf = parseAbf(bytes, 'x');

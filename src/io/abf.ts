@@ -36,6 +36,8 @@ export interface AbfCommand {
   holding: number;
   values: Float64Array;
   epochs: Epoch[];
+  /** Epochs drawn approximately (triangle, cosine, biphasic). */
+  warnings: string[];
 }
 
 interface AdcScale {
@@ -50,7 +52,7 @@ interface DacTable {
   waveformEnabled: boolean;
   fromEpochs: boolean;
   interEpisodeLevel: boolean;
-  epochs: { type: number; init: number; inc: number; duration: number; durationInc: number }[];
+  epochs: { type: number; init: number; inc: number; duration: number; durationInc: number; pulsePeriod: number; pulseWidth: number }[];
 }
 
 const BLOCK = 512;
@@ -154,9 +156,17 @@ function parseAbf2(r: ByteReader): AbfFile {
     const epochNum = r.i16(o, what);
     const d = dacs[r.i16(o + 2, what)];
     if (!d) continue;
-    d.epochs[epochNum] = { type: r.i16(o + 4, what), init: r.f32(o + 6, what), inc: r.f32(o + 10, what), duration: r.i32(o + 14, what), durationInc: r.i32(o + 18, what) };
+    d.epochs[epochNum] = {
+      type: r.i16(o + 4, what),
+      init: r.f32(o + 6, what),
+      inc: r.f32(o + 10, what),
+      duration: r.i32(o + 14, what),
+      durationInc: r.i32(o + 18, what),
+      pulsePeriod: r.i32(o + 22, what),
+      pulseWidth: r.i32(o + 26, what),
+    };
   }
-  for (const d of dacs) d.epochs = Array.from(d.epochs, (e) => e ?? { type: 0, init: 0, inc: 0, duration: 0, durationInc: 0 });
+  for (const d of dacs) d.epochs = Array.from(d.epochs, (e) => e ?? { type: 0, init: 0, inc: 0, duration: 0, durationInc: 0, pulsePeriod: 0, pulseWidth: 0 });
 
   const dataFormat = data.bytes === 4 ? 1 : 0;
   const tags: RecordingTag[] = [];
@@ -258,7 +268,15 @@ function parseAbf1(r: ByteReader): AbfFile {
       table.interEpisodeLevel = r.i16(2304 + 2 * d) !== 0;
       for (let e = 0; e < 10; e++) {
         const k = d * 10 + e;
-        table.epochs.push({ type: r.i16(2308 + 2 * k), init: r.f32(2348 + 4 * k), inc: r.f32(2428 + 4 * k), duration: r.i32(2508 + 4 * k), durationInc: r.i32(2588 + 4 * k) });
+        table.epochs.push({
+          type: r.i16(2308 + 2 * k),
+          init: r.f32(2348 + 4 * k),
+          inc: r.f32(2428 + 4 * k),
+          duration: r.i32(2508 + 4 * k),
+          durationInc: r.i32(2588 + 4 * k),
+          pulsePeriod: r.i32(2136 + 4 * k),
+          pulseWidth: r.i32(2216 + 4 * k),
+        });
       }
     }
     dacs.push(table);
@@ -386,12 +404,14 @@ function assemble(r: ByteReader, p: Parts): AbfFile {
  * The command of one sweep: the holding level for the first 1/64 of the sweep (Clampex
  * starts the epochs there), then each epoch's level (initial level + sweep × increment) for
  * its duration (initial + sweep × increment samples), a ramp going linearly from the level
- * before it; after the last epoch, the holding level (or the last level, when the protocol
+ * before it, a pulse train at the level for its pulse width every period and at the level
+ * before it in between; after the last epoch, the holding level (or the last level, when the protocol
  * keeps it between episodes).
  */
 function rebuildCommand(dac: DacTable, index: number, sweep: number, points: number, dtMs: number): AbfCommand {
   const values = new Float64Array(points).fill(dac.holding);
   const epochs: Epoch[] = [];
+  const warnings: string[] = [];
   let position = Math.floor(points / 64);
   let level = dac.holding;
   dac.epochs.forEach((e, k) => {
@@ -401,13 +421,19 @@ function rebuildCommand(dac: DacTable, index: number, sweep: number, points: num
     const start = position;
     const end = Math.min(points, position + duration);
     const from = level;
+    // a pulse train: the level for `width` samples of every `period`, the level before it between pulses
+    const pulses = e.type === 3 && e.pulsePeriod > 0 && e.pulseWidth > 0 && e.pulseWidth < e.pulsePeriod;
     for (let i = start; i < end; i++) {
-      values[i] = e.type === 2 ? from + ((target - from) * (i - start + 1)) / duration : target;
+      if (e.type === 2) values[i] = from + ((target - from) * (i - start + 1)) / duration;
+      else if (pulses) values[i] = (i - start) % e.pulsePeriod < e.pulseWidth ? target : from;
+      else values[i] = target;
     }
+    if (e.type >= 4) warnings.push(`epoch ${String.fromCharCode(65 + k)} of DAC ${index} is of type ${e.type} (triangle, cosine or biphasic): drawn as a step to its level`);
     epochs.push({ label: String.fromCharCode(65 + k), kind: EPOCH_KINDS[e.type] ?? 'other', start: start * dtMs, end: (start + duration) * dtMs, level: target });
-    level = target;
+    // between pulses the command stays at the level before the train
+    if (!pulses) level = target;
     position += duration;
   });
   if (dac.interEpisodeLevel) values.fill(level, Math.min(points, position));
-  return { dac: index, name: dac.name, unit: dac.unit, holding: dac.holding, values, epochs };
+  return { dac: index, name: dac.name, unit: dac.unit, holding: dac.holding, values, epochs, warnings };
 }

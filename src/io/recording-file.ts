@@ -129,10 +129,12 @@ function fromAbf(abf: AbfFile, path: string, o: ReadRecordingOptions): Recording
   const protocol = abf.protocolPath.split(/[\\/]/).pop()?.replace(/\.pro$/i, '') ?? '';
   const t = timeAxis(abf.pointsPerSweep, 1000 / abf.sampleRateHz);
   const sweeps: RecordedSweep[] = [];
+  const commandWarnings = new Set<string>();
   for (let s = 0; s < abf.sweepCount; s++) {
     const v = abf.data(vChannel.index, s);
     if (vFactor !== 1) for (let k = 0; k < v.length; k++) v[k]! *= vFactor;
     const command = abf.command(s);
+    for (const w of command?.warnings ?? []) commandWarnings.add(`${path}: ${w}`);
     let I: Float64Array;
     let currentSource: RecordedSweep['currentSource'];
     let stimulus;
@@ -174,7 +176,7 @@ function fromAbf(abf: AbfFile, path: string, o: ReadRecordingOptions): Recording
     channels: abf.channels,
     sweeps,
     tags: abf.tags,
-    metadata: { fileVersion: abf.fileVersion, operationMode: abf.operationMode === 3 ? 'gap-free' : abf.operationMode === 5 ? 'episodic' : abf.operationMode, protocolPath: abf.protocolPath, creator: abf.creator, sampleRateHz: abf.sampleRateHz, warnings: currentWarnings(sweeps, path) },
+    metadata: { fileVersion: abf.fileVersion, operationMode: abf.operationMode === 3 ? 'gap-free' : abf.operationMode === 5 ? 'episodic' : abf.operationMode, protocolPath: abf.protocolPath, creator: abf.creator, sampleRateHz: abf.sampleRateHz, warnings: [...currentWarnings(sweeps, path), ...commandWarnings] },
   };
 }
 
