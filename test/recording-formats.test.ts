@@ -132,6 +132,22 @@ describe('ABF reader', () => {
     expect(a.values[Math.round(stepB.start / 0.04) + 100]).toBeCloseTo(-0.05, 7);
   });
 
+  it('reads tags: time (fSynchTimeUnit ticks) and comment', () => {
+    // a copy of 18425108.abf with one tag appended as its own block (its file has none)
+    const bytes = readFileSync(abfPath('18425108.abf'));
+    const block = Math.ceil(bytes.length / 512);
+    const out = new Uint8Array(block * 512 + 512);
+    out.set(bytes);
+    const view = new DataView(out.buffer);
+    view.setUint32(252, block, true);
+    view.setUint32(256, 64, true);
+    view.setBigInt64(260, 1n, true);
+    view.setInt32(block * 512, 123_400, true); // ticks of 10 µs: 1234 ms
+    out.set(new TextEncoder().encode('drug on'), block * 512 + 4);
+    const abf = parseAbf(out, 'tagged.abf');
+    expect(abf.tags).toEqual([{ time: 1234, comment: 'drug on' }]);
+  });
+
   it('reads a gap-free file as one sweep', () => {
     const bytes = new Uint8Array(readFileSync(abfPath('18425108.abf')));
     const abf = parseAbf(bytes, 'x');
