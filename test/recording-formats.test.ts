@@ -255,6 +255,8 @@ describe('NWB reader', () => {
     expect(rec.sweeps.map((s) => s.metadata['series'])).toEqual(['ic__Step__3', 'ic__Step__11']);
     await expect(readRecordingFile(NWB, { protocol: 'Ramp' })).rejects.toThrow(/no sweep of protocol 'Ramp' \(protocols: 'Step'\)/);
     await expect(readRecordingFile(NWB, { sweeps: [16] })).rejects.toThrow(/no sweep 16 \(sweeps: 0–15\)/);
+    await expect(readRecordingFile(NWB, { channel: 1 })).rejects.toThrow(/a channel \(1\) is chosen in ABF files; this file is nwb/);
+    await expect(readRecordingFile(NWB, { current: b6(0, 1) })).rejects.toThrow(/goes with an Igor voltage wave; this file is nwb/);
   });
 });
 

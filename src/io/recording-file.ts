@@ -35,6 +35,13 @@ export async function readRecordingFile(path: string, options: ReadRecordingOpti
   const head = await readHead(path);
   const bytes = isHdf5(head) ? head : await readBytes(path);
   const format = detectFormat(bytes);
+  // a choice that the format has no use for is an error, not ignored
+  if (options.channel !== undefined && format !== 'abf1' && format !== 'abf2') {
+    throw new Error(`${path}: a channel (${options.channel}) is chosen in ABF files; this file is ${format}${format === 'csv' ? ' (name its columns instead: --v-col, --i-col)' : ''}`);
+  }
+  if (options.current !== undefined && format !== 'ibw') {
+    throw new Error(`${path}: a separate current file (${options.current}) goes with an Igor voltage wave; this file is ${format}, which holds its own current or command`);
+  }
   let rec: Recording;
   if (format === 'abf1' || format === 'abf2') rec = fromAbf(parseAbf(bytes, path), path, options);
   else if (format === 'ibw') rec = await fromIbw(parseIbw(bytes, path), path, options);
