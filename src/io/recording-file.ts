@@ -63,7 +63,13 @@ export async function readRecordingFile(path: string, options: ReadRecordingOpti
   return rec;
 }
 
-/** The format the first bytes say: ABF, HDF5 (NWB), Igor wave, else text (CSV). */
+/**
+ * The format the first bytes say: ABF, HDF5 (NWB), Igor wave, else text (CSV).
+ *
+ * ```ts
+ * detectFormat(readFileSync('cell.dat')); // 'abf2', whatever the extension
+ * ```
+ */
 export function detectFormat(bytes: Uint8Array): RecordingFormat {
   const abf = isAbf(bytes);
   if (abf) return abf;
