@@ -185,7 +185,7 @@ export const names: string[] = [model.name, new FICurve({ amplitudes: [5, 10], s
     expect(last(run(pkg.bin, ['--help']).stdout)).toBe('$ neurofit models');
     // in the order one example's output feeds the next; `fit` needs a clone's examples/.
     // The examples run the installed bin directly (npx costs half a second a call).
-    for (const command of ['models', 'simulate', 'features', 'fit-trace', 'report', 'fit']) {
+    for (const command of ['models', 'simulate', 'inspect', 'features', 'fit-trace', 'report', 'fit']) {
       const help = run(pkg.bin, [command, '--help']);
       expect(help.code).toBe(0);
       const line = last(help.stdout);

@@ -6,7 +6,6 @@ import { OptNeuron, type FitResult, type OptNeuronOptions } from '../fit/opt-neu
 import { readResultsFile, writeResultsFile } from '../fit/results-file.ts';
 import { validateOnSweeps, type Validation } from '../fit/validate.ts';
 import { chooseTraceLoss, TRACE_LOSSES, traceFitOptions, type TraceLoss } from '../fit/trace-fit.ts';
-import { readRecording } from '../io/recording.ts';
 import { currentFactor } from '../io/check.ts';
 import { samplers } from '../search/registry.ts';
 import { GRADIENT_METHODS } from '../gradient/driver.ts';
@@ -18,6 +17,7 @@ import { importModule } from '../parallel/import-module.ts';
 import { UsageError } from './errors.ts';
 import { writeHistoryCsv } from '../fit/history-csv.ts';
 import { example } from './help.ts';
+import { addRecordingInputOptions, csvOptions, loadRecordingInputs, type CsvFlags } from './recording-input.ts';
 import { progressBar, terminalRestore } from './progress.ts';
 import { interruptMessage, onInterrupt } from '../fit/results-writer.ts';
 
@@ -254,7 +254,7 @@ export function fitCommand(): Command {
   });
 }
 
-interface FitTraceOptions extends CommonOptions {
+interface FitTraceOptions extends CommonOptions, CsvFlags {
   model: string;
   data: string[];
   validate: string[];
@@ -267,23 +267,17 @@ interface FitTraceOptions extends CommonOptions {
   features?: string;
   stimStart?: string;
   stimEnd?: string;
-  tCol: string;
-  iCol?: string;
-  vCol: string;
-  timeUnit: string;
-  voltageUnit: string;
-  currentScale: string;
   currentUnit?: string;
 }
 
-/** `neurofit fit-trace`: fit a model to recorded current-clamp sweeps (CSV: t, I, v). */
+/** `neurofit fit-trace`: fit a model to recorded current-clamp sweeps (ABF, NWB, Igor or CSV). */
 export function fitTraceCommand(): Command {
+  const cmd = new Command('fit-trace')
+    .description('fit a model to recorded current-clamp sweeps (ABF, NWB, Igor waves or CSV with columns t [ms], I, v [mV]), jointly')
+    .requiredOption('--model <name>', 'built-in model name, or a .ts module exporting a model');
+  const inputs = addRecordingInputOptions(cmd, { required: true, validate: true });
   return addCommon(
-    new Command('fit-trace')
-      .description('fit a model to recorded current-clamp sweeps (CSV with columns t [ms], I, v [mV]), jointly')
-      .requiredOption('--model <name>', 'built-in model name, or a .ts module exporting a model')
-      .requiredOption('--data <file.csv>', 'a sweep (repeatable: several sweeps of one cell, fitted jointly)', collect, [])
-      .option('--validate <file.csv>', 'a held-out sweep, not fitted: Γ, spike-count error and subthreshold RMSE are reported (repeatable)', collect, [])
+    cmd
       .requiredOption('--fit <a,b,...>', 'parameters to fit')
       .option('--bounds <p=lo:hi>', 'search bounds (repeatable or comma-separated; default: the model\'s typical ranges)', collect, [])
       .option('--set <p=value>', 'hold a parameter at a value (repeatable or comma-separated)', collect, [])
@@ -293,21 +287,13 @@ export function fitTraceCommand(): Command {
       .option('--features <a,b,...>', 'eFEL features for --loss features')
       .option('--stim-start <ms>', 'stimulus onset for --loss features (default: where the current changes)')
       .option('--stim-end <ms>', 'stimulus offset for --loss features')
-      .option('--t-col <name>', 'time column (name, or 0-based index for files without a header)', 't')
-      .option('--i-col <name>', "current column(s), comma-separated, or 'none' for zero current (default: 'I'; a file without it is an error)")
-      .option('--v-col <name>', 'voltage column(s), comma-separated: several make several sweeps', 'v')
-      .option('--time-unit <ms|s>', 'unit of the time column', 'ms')
-      .option('--voltage-unit <mV|V>', 'unit of the voltage column', 'mV')
-      .option('--current-scale <k>', "factor from the file's current unit to the model's", '1')
-      .option('--current-unit <unit>', "unit of the file's current (fA, pA, nA, uA): converted to the model's current unit")
+      .option('--current-unit <unit>', "CSV: unit of the file's current (fA, pA, nA, uA): converted to the model's current unit (ABF, NWB and Igor files state theirs)")
       .requiredOption('--out <file.json>', 'results file')
       .addHelpText('after', example('neurofit fit-trace --model izhikevich --data trace.csv --fit a,b,d --max-evals 200 --out fit.json', 'trace.csv from neurofit simulate --help')),
     FIT_DEFAULTS.commandMaxEvals['fit-trace'],
   ).action(async (opts: FitTraceOptions, command: Command) => {
     const model = await loadModel(opts.model);
     if (opts.loss !== 'auto' && !(opts.loss in TRACE_LOSSES)) throw new UsageError(`--loss: unknown loss '${opts.loss}' (choose from auto, ${Object.keys(TRACE_LOSSES).join(', ')})`);
-    if (opts.timeUnit !== 'ms' && opts.timeUnit !== 's') throw new UsageError(`--time-unit must be ms or s, got '${opts.timeUnit}'`);
-    if (opts.voltageUnit !== 'mV' && opts.voltageUnit !== 'V') throw new UsageError(`--voltage-unit must be mV or V, got '${opts.voltageUnit}'`);
     let currentScale = parseNumber(opts.currentScale, '--current-scale');
     if (opts.currentUnit !== undefined) {
       const modelUnit = model.spec.units['I'];
@@ -318,22 +304,9 @@ export function fitTraceCommand(): Command {
       currentScale = factor;
       if (factor !== 1) process.stderr.write(`neurofit: the current is converted from ${opts.currentUnit} to ${modelUnit} (×${factor})\n`);
     }
-    const column = (c: string) => (/^\d+$/.test(c) ? Number(c) : c);
-    const load = (files: string[]) => files.flatMap((f) => {
-      try {
-        return readRecording(f, {
-          t: column(opts.tCol),
-          v: opts.vCol.split(',').map(column),
-          I: opts.iCol === undefined ? undefined : opts.iCol === 'none' ? null : opts.iCol.split(',').map(column),
-          timeUnit: opts.timeUnit as 'ms',
-          voltageUnit: opts.voltageUnit as 'mV',
-          currentScale,
-        });
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
-    });
-    const sweeps = load(opts.data);
+    const csv = csvOptions(opts, currentScale);
+    const load = (role: 'data' | 'validate') => loadRecordingInputs(inputs, role, csv, model.spec.units['I']);
+    const sweeps = await load('data');
     const bounds: Record<string, [number, number]> = {};
     for (const item of opts.bounds.flatMap((b) => b.split(',')).filter(Boolean)) {
       const m = /^\s*([A-Za-z_]\w*)\s*=\s*([^:]+):(.+)$/.exec(item);
@@ -371,7 +344,7 @@ export function fitTraceCommand(): Command {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    const held = load(opts.validate);
+    const held = await load('validate');
     const validate: AfterFit | undefined =
       held.length > 0
         ? async (result) => {

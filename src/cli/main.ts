@@ -34,7 +34,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import('./fit.ts')).fitCommand(),
   },
   'fit-trace': {
-    description: 'fit a model to recorded current-clamp sweeps (CSV with columns t [ms], I, v [mV]), jointly',
+    description: 'fit a model to recorded current-clamp sweeps (ABF, NWB, Igor waves or CSV with columns t [ms], I, v [mV]), jointly',
     usage: '[options]',
     load: async () => (await import('./fit.ts')).fitTraceCommand(),
   },
@@ -42,6 +42,11 @@ export const COMMANDS: Record<string, CommandEntry> = {
     description: 'write a self-contained HTML report of a fit (summary, parameters, traces, loss history, parameter cloud, f-I)',
     usage: '[options] <results.json>',
     load: async () => (await import('./report.ts')).reportCommand(),
+  },
+  inspect: {
+    description: 'show what a recording holds (ABF, NWB, Igor wave or CSV): format, protocol, channels, and per sweep its stimulus, spikes and resting potential',
+    usage: '[options] <file>',
+    load: async () => (await import('./inspect.ts')).inspectCommand(),
   },
   features: {
     description: 'eFEL-compatible electrophysiological features of a recorded voltage trace',

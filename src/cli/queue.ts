@@ -1,7 +1,11 @@
 import { Command } from 'commander';
 import { basename } from 'node:path';
 import type { RecordingOptions } from '../io/recording.ts';
-import type { FitJob } from '../distributed/job.ts';
+import type { FitJob, JobData } from '../distributed/job.ts';
+import { sweepToData } from '../distributed/job-spec.ts';
+import { addRecordingInputOptions, loadRecordingInputs } from './recording-input.ts';
+import { detectFormat } from '../io/recording-file.ts';
+import { openSync, readSync, closeSync } from 'node:fs';
 import { DEFAULT_QUEUE } from '../distributed/connection.ts';
 import { jobData, jobModelOf, readManifest, type DataTransfer } from '../distributed/manifest.ts';
 import { queueFits } from '../distributed/queue-fits.ts';
@@ -58,14 +62,15 @@ interface AddFlags extends ConnectionFlags {
 }
 
 function addCommand(): Command {
-  return withConnection(new Command('add'))
+  const cmd = withConnection(new Command('add'))
     .description('queue one fit (fit-trace\'s options) or every row of a manifest CSV; each becomes one job')
     .option('--manifest <fits.csv>', 'one fit per row: columns name, data (files, ;-separated), model, fit, and optionally sweeps, validate, bounds, set, method, seed, max_evals, loss, dt, threshold')
     .option('--name <name>', 'the job\'s name, and its results file\'s (default: <data>-<model>-s<seed>)')
-    .option('--shared', 'send data paths, not data: each worker reads them under its --data-root (shared storage; for large data). Default: upload the data with the job (up to 16 MB a job)')
-    .option('--model <name>', 'built-in model name, a .json file with a model definition (equation strings: runs on any worker), or a .ts/.js module (runs only on workers started with --allow-modules)')
-    .option('--data <file.csv>', 'a sweep (repeatable: several sweeps of one cell, fitted jointly)', collect, [])
-    .option('--validate <file.csv>', 'a held-out sweep (repeatable)', collect, [])
+    .option('--shared', 'send data paths, not data: each worker reads them under its --data-root (shared storage; for large data; CSV files only). Default: upload the data with the job (up to 16 MB a job)')
+    .option('--model <name>', 'built-in model name, a .json file with a model definition (equation strings: runs on any worker), or a .ts/.js module (runs only on workers started with --allow-modules)');
+  // the same recording options as fit-trace: one declaration for both
+  const inputs = addRecordingInputOptions(cmd, { required: false, validate: true });
+  return cmd
     .option('--fit <a,b,...>', 'parameters to fit')
     .option('--bounds <p=lo:hi>', 'search bounds (repeatable or comma-separated)', collect, [])
     .option('--set <p=value>', 'hold a parameter at a value (repeatable or comma-separated)', collect, [])
@@ -77,12 +82,6 @@ function addCommand(): Command {
     .option('--seed <n>', 'seed of the search')
     .option('--batch-size <n>', 'parameter sets simulated together per round')
     .option('--workers <n>', 'threads of this fit on its worker (default: the worker\'s --workers)')
-    .option('--t-col <name>', 'time column', 't')
-    .option('--i-col <name>', "current column(s), or 'none'")
-    .option('--v-col <name>', 'voltage column(s), comma-separated', 'v')
-    .option('--time-unit <ms|s>', 'unit of the time column', 'ms')
-    .option('--voltage-unit <mV|V>', 'unit of the voltage column', 'mV')
-    .option('--current-scale <k>', "factor from the file's current unit to the model's", '1')
     .option('--attempts <n>', 'attempts of a fit that fails for another reason than bad input (retried with backoff)', '3')
     .option('--json', 'print the queued jobs as JSON')
     .addHelpText('after', example('neurofit queue add --redis redis://localhost:6379 --model izhikevich --data cell1.csv --fit a,b,d --seed 1 --name cell1-s1'))
@@ -100,7 +99,14 @@ function addCommand(): Command {
       };
       let jobs: FitJob[];
       try {
-        jobs = o.manifest ? readManifest(o.manifest, transfer, read) : [singleJob(o, read, transfer)];
+        if (o.manifest) jobs = readManifest(o.manifest, transfer, read);
+        else {
+          const binary = inputs.files.some((f) => f.current !== undefined || f.sweeps || f.channel !== undefined || f.protocol !== undefined) || Object.keys(inputs.defaults).length > 0 || (await anyRecordingFile(inputs.files.map((f) => f.path)));
+          if (binary && transfer === 'shared') throw new UsageError('--shared sends paths that workers read as CSV: upload ABF, NWB and Igor recordings with the job (leave out --shared), or convert them (neurofit inspect FILE --sweep K --out sweep.csv)');
+          // uploaded: read here in any format, the job carries the sweeps
+          const uploaded = binary ? { data: { sweeps: (await loadRecordingInputs(inputs, 'data', read)).map(sweepToData) }, validate: { sweeps: (await loadRecordingInputs(inputs, 'validate', read)).map(sweepToData) } } : undefined;
+          jobs = [singleJob(o, read, transfer, uploaded)];
+        }
       } catch (err) {
         throw err instanceof UsageError ? err : new UsageError((err as Error).message);
       }
@@ -125,7 +131,7 @@ function addCommand(): Command {
 }
 
 /** The job of `queue add` without a manifest: fit-trace's options. */
-function singleJob(o: AddFlags, read: RecordingOptions, transfer: DataTransfer): FitJob {
+function singleJob(o: AddFlags, read: RecordingOptions, transfer: DataTransfer, uploaded?: { data: JobData; validate: JobData }): FitJob {
   if (!o.model) throw new UsageError('--model is needed (or --manifest)');
   if (o.data.length === 0) throw new UsageError('--data is needed (or --manifest)');
   if (!o.fit) throw new UsageError('--fit is needed (or --manifest)');
@@ -146,10 +152,10 @@ function singleJob(o: AddFlags, read: RecordingOptions, transfer: DataTransfer):
   const job: FitJob = {
     name: o.name ?? `${stem(o.data[0]!)}-${stem(o.model)}-s${seed ?? 'default'}`,
     model: jobModelOf(o.model),
-    data: jobData(o.data, read, transfer),
+    data: uploaded?.data ?? jobData(o.data, read, transfer),
     fit: o.fit.split(',').map((s) => s.trim()).filter(Boolean),
   };
-  if (o.validate.length > 0) job.validate = jobData(o.validate, read, transfer);
+  if (o.validate.length > 0) job.validate = uploaded?.validate ?? jobData(o.validate, read, transfer);
   if (Object.keys(bounds).length > 0) job.bounds = bounds;
   if (o.set.length > 0) job.set = parseAssignments(o.set);
   if (o.dt !== undefined) job.timeStep = parseNumber(o.dt, '--dt');
@@ -218,4 +224,21 @@ export function queueCommand(): Command {
     .addHelpText('after', example('neurofit queue status --redis redis://localhost:6379 --watch'));
   for (const c of queue.commands) c.exitOverride();
   return queue;
+}
+
+/** Whether any of the files is a recording format (ABF, NWB, Igor) rather than text, by its first bytes. */
+async function anyRecordingFile(paths: string[]): Promise<boolean> {
+  return paths.some((p) => {
+    let fd: number | undefined;
+    try {
+      fd = openSync(p, 'r');
+      const head = new Uint8Array(512);
+      const n = readSync(fd, head, 0, 512, 0);
+      return detectFormat(head.subarray(0, n)) !== 'csv';
+    } catch {
+      return false; // a missing file is reported where it is read
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  });
 }

@@ -17,7 +17,22 @@ export interface InstalledPackage {
   remove(): void;
 }
 
-type LockEntry = { dev?: boolean; [key: string]: unknown };
+type LockEntry = { dev?: boolean; link?: boolean; resolved?: string; version?: string; integrity?: string; [key: string]: unknown };
+
+/**
+ * The entry with its registry tarball URL. The repository's lockfile omits `resolved` (npm's
+ * omit-lockfile-registry-resolved), so an offline install would look each package's URL up in
+ * its cached registry metadata, and that metadata is cached only in the form the last online
+ * command asked for (`npm view` caches another than `npm install`): ENOTCACHED. With the URL
+ * and the integrity, `npm ci --offline` takes the tarball straight from the cache by its
+ * integrity, which `npm ci` in the repository has put there.
+ */
+function withResolved(path: string, entry: LockEntry): LockEntry {
+  if (entry.resolved || entry.link || !entry.version || !entry.integrity) return entry;
+  const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+  const base = name.includes('/') ? name.split('/')[1]! : name;
+  return { ...entry, resolved: `https://registry.npmjs.org/${name}/-/${base}-${entry.version}.tgz` };
+}
 
 /**
  * Packs the repository and installs the tarball into a new temporary project, offline, as a
@@ -54,7 +69,9 @@ export function packAndInstall(options: { build?: boolean; root?: string } = {})
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const spec = `file:../${packed[0]!.filename}`;
   const repoLock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
-  const dependencies = Object.entries(repoLock.packages).filter(([path, entry]) => path !== '' && !entry.dev);
+  const dependencies = Object.entries(repoLock.packages)
+    .filter(([path, entry]) => path !== '' && !entry.dev)
+    .map(([path, entry]) => [path, withResolved(path, entry)] as const);
   const consumer = { name: 'neurofit-consumer', version: '1.0.0', private: true, type: 'module', dependencies: { neurofit: spec } };
   const lock = {
     name: consumer.name,
