@@ -4,10 +4,10 @@ import { izhikevich } from '../models/index.ts';
 import { minimise, rosenbrock, space } from './continuous-problems.ts';
 
 describe('auto: TPE exploration, then CMA-ES', () => {
-  it('explores with TPE for 25 evaluations per dimension, then converges on Rosenbrock better than TPE alone', () => {
+  it('explores with TPE for 75 evaluations per dimension, then converges on Rosenbrock better than TPE alone', () => {
     const auto = new AutoSampler(space(4), { seed: 1 });
-    const first = auto.ask(100);
-    expect(auto.preferredBatch).toBeUndefined(); // still exploring: 100 = 25 x 4 evaluations
+    const first = auto.ask(300);
+    expect(auto.preferredBatch).toBeUndefined(); // still exploring: 300 = 75 x 4 evaluations
     auto.tell(first, first.map(rosenbrock(4)));
     expect(auto.ask(1).length).toBe(1);
     expect(auto.preferredBatch).toBe(8); // CMA-ES took over: 4 + floor(3 ln 4)
