@@ -69,3 +69,4 @@ export { readManifest, jobData, type DataTransfer } from './distributed/manifest
 export type { WorkerPolicy } from './distributed/job-spec.ts';
 export type { QueueConnection } from './distributed/connection.ts';
 export type { FitProgress } from './distributed/run-fit-job.ts';
+export * from './sbi/index.ts';
