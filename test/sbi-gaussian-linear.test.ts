@@ -15,6 +15,7 @@ describe('NPE on sbibm Gaussian linear (10-D, analytic posterior)', () => {
     npe.appendSimulations(theta, x);
     const posterior = await npe.train();
     const draws = posterior.sample(10_000, { x: xo });
+    console.log(`Gaussian linear 10k: ${npe.lastTraining!.epochs} epochs (${npe.lastTraining!.seconds.toFixed(1)} s)`);
     const sdTrue = Math.sqrt(0.05);
     for (let i = 0; i < 10; i++) {
       const col = draws.map((d) => d[i]!);
@@ -23,5 +24,5 @@ describe('NPE on sbibm Gaussian linear (10-D, analytic posterior)', () => {
       expect(Math.abs(mean - xo[i]! / 2), `mean of θ${i + 1}`).toBeLessThan(0.05);
       expect(Math.abs(sd / sdTrue - 1), `SD of θ${i + 1}`).toBeLessThan(0.15);
     }
-  });
+  }, 600_000);
 });
