@@ -20,7 +20,7 @@ describe('parseMethod', () => {
 
   it('lists every search, gradient method and combination', () => {
     const searches = Object.keys(samplers);
-    expect(fitMethods()).toEqual([...searches, ...GRADIENT_METHODS, ...searches.flatMap((s) => GRADIENT_METHODS.map((g) => `${s}+${g}`))]);
+    expect(fitMethods()).toEqual([...searches, ...GRADIENT_METHODS, ...searches.flatMap((s) => GRADIENT_METHODS.map((g) => `${s}+${g}`)), 'sbi']);
     expect(fitMethods()).toContain('random+rmsprop');
   });
 

@@ -51,12 +51,12 @@ export function parseMethod(method: string): FitMethod {
  * each search followed by each gradient method. Samplers registered later are included.
  *
  * ```ts
- * fitMethods(); // ['tpe', 'random', 'cmaes', 'auto', 'adam', ..., 'lm', 'sbi', 'tpe+adam', ..., 'auto+lm']
+ * fitMethods(); // ['tpe', 'random', 'cmaes', 'auto', 'adam', ..., 'tpe+adam', ..., 'auto+lm', 'sbi']
  * ```
  */
 export function fitMethods(): string[] {
   const searches = Object.keys(samplers);
-  return [...searches, ...GRADIENT_METHODS, 'sbi', ...searches.flatMap((s) => GRADIENT_METHODS.map((g) => `${s}+${g}`))];
+  return [...searches, ...GRADIENT_METHODS, ...searches.flatMap((s) => GRADIENT_METHODS.map((g) => `${s}+${g}`)), 'sbi'];
 }
 
 function isSearchMethod(name: string): boolean {
