@@ -76,4 +76,4 @@ export type { PosteriorSummary, SbiSettings } from './fit/posterior-summary.ts';
 import { sbiHooks } from './fit/posterior-summary.ts';
 import { writePosteriorPlot } from './report/posterior-plot.ts';
 // fit/ may not import plot/: the package entry gives OptNeuron its posterior plot writer
-sbiHooks.writePlot = (summary, file) => writePosteriorPlot(summary, file);
+sbiHooks.writePlot = writePosteriorPlot;

@@ -195,7 +195,10 @@ export class OptNeuron<Soll = unknown> {
       const fitResult = await finishRun(fit, end, r.resultsFile, undefined, { best: best!, posterior: inference.summary });
       const plotFile = r.sbiPlotFile ?? (r.resultsFile ? join(dirname(r.resultsFile), 'posterior.svg') : undefined);
       if (plotFile) {
-        if (sbiHooks.writePlot) await sbiHooks.writePlot(inference.summary, plotFile);
+        // a target model's parameters are the true values: the plot marks them
+        const tp = o.targetNeuronModel ? o.targetParameters : undefined;
+        const truth = tp && inference.summary.names.every((n) => n in tp) ? Object.fromEntries(inference.summary.names.map((n) => [n, tp[n]!])) : undefined;
+        if (sbiHooks.writePlot) await sbiHooks.writePlot(inference.summary, plotFile, truth);
         else process.stderr.write(`warning: no posterior plot written to ${plotFile}: import neurofit from its package entry (src/index.ts), which installs the plot writer\n`);
       }
       return { ...fitResult, posterior: inference.summary };

@@ -50,7 +50,7 @@ export interface PosteriorSummary {
  * Where the posterior's pair plot is drawn from: fit/ may not import plot/, so the package
  * entry (src/index.ts) installs the writer from report/ here.
  */
-export const sbiHooks: { writePlot?: (summary: PosteriorSummary, file: string) => Promise<void> } = {};
+export const sbiHooks: { writePlot?: (summary: PosteriorSummary, file: string, truth?: Record<string, number>) => Promise<void> } = {};
 
 /** Mean, SD, 5/50/95 % quantiles and correlations of draws. */
 export function describe(samples: number[][]): Pick<PosteriorSummary, 'samples' | 'mean' | 'sd' | 'q05' | 'q50' | 'q95' | 'correlations'> {
