@@ -73,6 +73,7 @@ export const FIT_DEFAULTS: FitDefaults = Object.freeze({
  * ```
  */
 export function defaultMaxEvals(method: FitMethod, otherwise: number, parameters = 1): number {
+  if (method.sbi) return FIT_DEFAULTS.sbiSimulations;
   if (method.search === undefined) return otherwise;
   const fixed = FIT_DEFAULTS.maxEvals[method.search];
   const perParameter = FIT_DEFAULTS.maxEvalsPerParameter[method.search];

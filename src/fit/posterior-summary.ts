@@ -12,6 +12,8 @@ export interface SbiSettings {
   densityEstimator?: DensityEstimatorName;
   /** Training settings (sbi's defaults). */
   train?: TrainOptions;
+  /** x_o itself, when the target is not Results (e.g. features of recorded sweeps); default: summary(target) or zeros. */
+  observation?: number[];
   /** Simulations held out for {@link Posterior.coverage} (default 10 % of maxEvals, at most 200; 0: none). */
   coverageSimulations?: number;
 }

@@ -74,7 +74,8 @@ export async function runInference(
   const npe = new NPE({ prior, densityEstimator: settings.densityEstimator, seed: settings.seed });
   npe.appendSimulations(thetas.slice(held), rows.slice(held));
   const posterior = await npe.train(settings.train);
-  const xo = observation(fit, settings.summary, xDim);
+  const xo = settings.observation ? [...settings.observation] : observation(fit, settings.summary, xDim);
+  if (xo.length !== xDim) throw new Error(`OptNeuron: method 'sbi': x_o has ${xo.length} values but the simulations' summaries have ${xDim}`);
   const samples = posterior.sample(1000, { x: xo });
   const acceptanceRate = posterior.acceptanceRate;
   const mapValues = posterior.map({ x: xo });
