@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BoxUniform, Experiment, OptNeuron, parseMethod, readResultsFile, step, type OptNeuronOptions, type Population, type Results } from '../src/index.ts';
 import { lif } from '../models/index.ts';
+import { renderReport } from '../src/report/report.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'neurofit-sbi-'));
 
@@ -61,6 +62,11 @@ describe("OptNeuron method 'sbi'", () => {
     expect(file.method).toBe('sbi');
     expect(existsSync(join(dir, 'summary', 'posterior.svg'))).toBe(true);
     expect(readFileSync(join(dir, 'summary', 'posterior.svg'), 'utf8')).toMatch(/<svg[\s\S]*tau_m/);
+    // the HTML report: a posterior table and the pair plot
+    const html = await renderReport(file);
+    expect(html).toMatch(/<h2>Posterior<\/h2><table[^>]*><thead><tr><th>parameter<\/th><th>mean<\/th>/);
+    expect(html).toMatch(/acceptance [\d.]+ % of draws inside the prior/);
+    expect(html).toMatch(/id="posterior"|Posterior<\/h3>|figure[\s\S]*Posterior/);
   }, 300_000);
 
   it("CompNeuroPy mode (no summary): x = getLoss's terms, x_o = zeros", async () => {
