@@ -32,7 +32,7 @@ describe('parseMethod', () => {
 
   it('is what OptNeuron checks its method with', () => {
     const options = { experiment: Rest, getLoss: () => 0, variablesBounds: { tau_m: [5, 30] as [number, number] }, neuronModel: lif, resultsSoll: 0 };
-    expect(() => new OptNeuron({ ...options, method: 'tpe+adam+lm' })).toThrow(/^OptNeuron: unknown method 'tpe\+adam\+lm' \(available: .*auto\+lm\)$/);
+    expect(() => new OptNeuron({ ...options, method: 'tpe+adam+lm' })).toThrow(/^OptNeuron: unknown method 'tpe\+adam\+lm' \(available: .*auto\+lm, sbi\)$/);
   });
 });
 

@@ -69,6 +69,18 @@ describe("OptNeuron method 'sbi'", () => {
     expect(html).toMatch(/id="posterior"|Posterior<\/h3>|figure[\s\S]*Posterior/);
   }, 300_000);
 
+  it('rounds: 2 (truncated sequential NPE): the second round simulates only where the first posterior has mass', async () => {
+    const fit = await new OptNeuron(base({ summary, sbi: { rounds: 2 } })).run({ maxEvals: 1000, sbiPlotFile: join(dir, 'rounds', 'p.svg') });
+    const tau = fit.history.map((h) => h.params['tau_m']!);
+    const spread = (v: number[]) => Math.max(...v) - Math.min(...v);
+    expect(spread(tau.slice(0, 500))).toBeGreaterThan(20); // round 1: the prior, 5..30
+    expect(spread(tau.slice(500))).toBeLessThan(0.6 * spread(tau.slice(0, 500)));
+    const p = fit.posterior!;
+    expect(p.q05[0]!).toBeLessThan(15);
+    expect(p.q95[0]!).toBeGreaterThan(15);
+    expect(p.coverage).toBeUndefined();
+  }, 300_000);
+
   it("CompNeuroPy mode (no summary): x = getLoss's terms, x_o = zeros", async () => {
     const sbiPlotFile = join(dir, 'compneuropy', 'pairs.svg');
     const fit = await new OptNeuron(base()).run({ maxEvals: 1000, sbiPlotFile });

@@ -12,6 +12,12 @@ export interface SbiSettings {
   densityEstimator?: DensityEstimatorName;
   /** Training settings (sbi's defaults). */
   train?: TrainOptions;
+  /**
+   * Rounds of truncated sequential NPE (Deistler et al. 2022; default 1): round 1 simulates
+   * from the prior, later rounds from the prior truncated to the current posterior's
+   * high-density region at x_o; `maxEvals` is split evenly between rounds.
+   */
+  rounds?: number;
   /** x_o itself, when the target is not Results (e.g. features of recorded sweeps); default: summary(target) or zeros. */
   observation?: number[];
   /** Simulations held out for {@link Posterior.coverage} (default 10 % of maxEvals, at most 200; 0: none). */

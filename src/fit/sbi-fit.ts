@@ -3,6 +3,7 @@ import type { Evaluation } from '../search/sampler.ts';
 import type { Point } from '../search/space.ts';
 import type { Results } from '../experiment/results.ts';
 import { NPE } from '../sbi/npe.ts';
+import { truncatedPriorSample } from '../sbi/truncated.ts';
 import { BoxUniform, checkPrior, type Prior } from '../sbi/prior.ts';
 import type { Posterior } from '../sbi/posterior.ts';
 import { describe, type PosteriorSummary, type SbiSettings } from './posterior-summary.ts';
@@ -47,35 +48,51 @@ export async function runInference(
   const names = fitted.map((f) => f.name);
   const prior = sbiPrior(settings.prior, fitted);
   const random = seededStream(`sbi-simulations:${settings.seed}`);
-  const thetas = prior.sample(maxEvals, random);
-  const xs: (number[] | undefined)[] = [];
+  const rounds = settings.rounds ?? 1;
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`OptNeuron: sbi.rounds must be an integer >= 1, got ${settings.rounds}`);
   const batch = settings.batchSize ?? 100;
-  for (let k = 0; k < maxEvals; k += batch) {
-    const points: Point[] = thetas.slice(k, k + batch).map((t) => Object.fromEntries(names.map((n, i) => [n, t[i]!])));
-    const evaluations = await pool.evaluate(points, (part) => evaluator.evaluate(part, target));
-    for (const e of evaluations) {
-      xs.push(e.x);
-      const { x: _x, ...kept } = e;
-      void _x;
-      history.push(kept as Evaluation);
+  const simulate = async (thetas: number[][]): Promise<(number[] | undefined)[]> => {
+    const xs: (number[] | undefined)[] = [];
+    for (let k = 0; k < thetas.length; k += batch) {
+      const points: Point[] = thetas.slice(k, k + batch).map((t) => Object.fromEntries(names.map((n, i) => [n, t[i]!])));
+      const evaluations = await pool.evaluate(points, (part) => evaluator.evaluate(part, target));
+      for (const e of evaluations) {
+        xs.push(e.x);
+        const { x: _x, ...kept } = e;
+        void _x;
+        history.push(kept as Evaluation);
+      }
+      fit.save('running');
+      fit.progress(maxEvals);
+      if (settings.verbose) process.stderr.write(`sbi: ${history.length}/${maxEvals} simulations\n`);
     }
-    fit.save('running');
-    fit.progress(maxEvals);
-    if (settings.verbose) process.stderr.write(`sbi: ${history.length}/${maxEvals} simulations\n`);
-  }
+    return xs;
+  };
+  // round 1 (from the prior) holds the held-out simulations too: calibration is checked against the prior
+  const perRound = Math.floor(maxEvals / rounds);
+  const thetas = prior.sample(maxEvals - perRound * (rounds - 1), random);
+  const xs = await simulate(thetas);
   await pool.started();
   // the longest common length: a failed summary (NaN, other length) is an invalid simulation
   const lengths = new Map<number, number>();
   for (const x of xs) if (x) lengths.set(x.length, (lengths.get(x.length) ?? 0) + 1);
   const xDim = [...lengths.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   if (xDim === undefined) throw new Error(`OptNeuron: method 'sbi': none of the ${maxEvals} simulations gave summary statistics; check summary / getLoss`);
-  const rows = xs.map((x) => (x && x.length === xDim ? x : new Array<number>(xDim).fill(NaN)));
-  const held = Math.min(settings.coverageSimulations ?? Math.min(200, Math.floor(maxEvals / 10)), maxEvals - 2);
+  const fix = (x: number[] | undefined) => (x && x.length === xDim ? x : new Array<number>(xDim).fill(NaN));
+  const rows = xs.map(fix);
+  // with rounds, the posterior is trained for x_o only (the truncated prior): calibration over the prior does not apply
+  const held = rounds > 1 ? 0 : Math.min(settings.coverageSimulations ?? Math.min(200, Math.floor(maxEvals / 10)), thetas.length - 2);
   const npe = new NPE({ prior, densityEstimator: settings.densityEstimator, seed: settings.seed });
   npe.appendSimulations(thetas.slice(held), rows.slice(held));
-  const posterior = await npe.train(settings.train);
+  let posterior = await npe.train(settings.train);
   const xo = settings.observation ? [...settings.observation] : observation(fit, settings.summary, xDim);
   if (xo.length !== xDim) throw new Error(`OptNeuron: method 'sbi': x_o has ${xo.length} values but the simulations' summaries have ${xDim}`);
+  // truncated sequential NPE: later rounds simulate the prior inside the posterior's high-density region
+  for (let r = 1; r < rounds; r++) {
+    const { theta: next } = truncatedPriorSample(posterior, prior, xo, perRound, random);
+    npe.appendSimulations(next, (await simulate(next)).map(fix));
+    posterior = await npe.train(settings.train);
+  }
   const samples = posterior.sample(1000, { x: xo });
   const acceptanceRate = posterior.acceptanceRate;
   const mapValues = posterior.map({ x: xo });

@@ -7,3 +7,4 @@ export { MDN, type MDNOptions } from './mdn.ts';
 export type { DensityEstimator, EstimatorJSON } from './estimator.ts';
 export { c2st, type C2STOptions } from './c2st.ts';
 export { twoMoons, gaussianLinear, slcp, SBI_TASKS, type SbiTask } from './tasks.ts';
+export { truncatedPriorSample } from './truncated.ts';
