@@ -127,8 +127,10 @@ export class Posterior {
       const m = Math.min(100_000, Math.max(1000, Math.ceil((n - kept.length) * (drawn > 0 ? Math.min(1000, (1.2 * drawn) / Math.max(1, kept.length)) : 1.05))));
       const rows = this.fromZ(this.estimator.sample(m, ctx, this.random), m);
       const lp = this.prior.logProb(rows);
-      drawn += m;
-      for (let r = 0; r < m && kept.length < n; r++) if (lp[r]! > -Infinity) kept.push(rows[r]!);
+      // only the draws examined count: the rest of the last batch is neither kept nor rejected
+      let r = 0;
+      for (; r < m && kept.length < n; r++) if (lp[r]! > -Infinity) kept.push(rows[r]!);
+      drawn += r;
       if (drawn >= 10_000 && kept.length / drawn < LEAKAGE_ERROR && kept.length < n) {
         throw new Error(
           `Posterior.sample: leakage: only ${kept.length} of ${drawn} draws (${((100 * kept.length) / drawn).toFixed(3)} %) fall inside the prior's support; ` +
@@ -148,7 +150,6 @@ export class Posterior {
     const ctx = this.context(options, 'sample');
     if (n === 0) return [];
     const { kept, drawn } = this.draw(n, ctx);
-    // the last batch may hold more than needed: the rate counts only what was examined
     this.acceptanceRate = kept.length / drawn;
     if (this.acceptanceRate < LEAKAGE_WARNING) {
       const warn = options.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
