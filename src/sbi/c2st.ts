@@ -45,8 +45,6 @@ export function c2st(X: number[][], Y: number[][], options: C2STOptions = {}): n
     label[k] = k < X.length ? 0 : 1;
   });
   const order = shuffled(n, random);
-  let correct = 0;
-  let total = 0;
   const accuracies: number[] = [];
   for (let f = 0; f < folds; f++) {
     // scikit-learn's KFold: the first n % folds folds hold one extra row
@@ -63,11 +61,7 @@ export function c2st(X: number[][], Y: number[][], options: C2STOptions = {}): n
       if ((out[r]! > 0 ? 1 : 0) === label[k]) ok++;
     });
     accuracies.push(ok / test.length);
-    correct += ok;
-    total += test.length;
   }
-  void correct;
-  void total;
   return accuracies.reduce((a, b) => a + b, 0) / accuracies.length;
 }
 

@@ -134,7 +134,6 @@ export class MDN implements DensityEstimator {
   sample(n: number, context: Float64Array, random: Uniform): Float64Array {
     const D = this.dim;
     const K = this.numComponents;
-    const P = K + 2 * K * D;
     const out = Float64Array.from(this.net.forward(this.contextDim === 0 ? new Float64Array(1) : context, 1));
     let amax = -Infinity;
     for (let k = 0; k < K; k++) amax = Math.max(amax, out[k]!);
@@ -150,7 +149,6 @@ export class MDN implements DensityEstimator {
         x[r * D + d] = out[K + k * D + d]! + Math.exp(out[K + K * D + k * D + d]!) * normalDraw(random);
       }
     }
-    void P;
     return x;
   }
 

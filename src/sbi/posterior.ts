@@ -181,14 +181,12 @@ export class Posterior {
     const z = this.toZ(order);
     const ctxs = repeatRow(ctx, starts);
     const grad = new Float64Array(starts * D);
-    const fake = new Float64Array(0);
     const adam = new Adam([z], [grad], 0.01, Infinity);
     let best = order[0]!;
     let bestLp = lp.reduce((a, b) => Math.max(a, b), -Infinity);
     for (let step = 0; step < (options.steps ?? 200); step++) {
       this.estimator.zeroGrad();
       this.estimator.loss(z, ctxs, starts, true, grad);
-      void fake;
       adam.step();
       if (step % 20 === 19 || step === (options.steps ?? 200) - 1) {
         const rows = this.fromZ(z, starts);
