@@ -69,3 +69,11 @@ export { readManifest, jobData, type DataTransfer } from './distributed/manifest
 export type { WorkerPolicy } from './distributed/job-spec.ts';
 export type { QueueConnection } from './distributed/connection.ts';
 export type { FitProgress } from './distributed/run-fit-job.ts';
+export * from './sbi/index.ts';
+export { pairPlotSpec, type PairPlotData } from './plot/pair.ts';
+export { posteriorPlotSvg, writePosteriorPlot } from './report/posterior-plot.ts';
+export type { PosteriorSummary, SbiSettings } from './fit/posterior-summary.ts';
+import { sbiHooks } from './fit/posterior-summary.ts';
+import { writePosteriorPlot } from './report/posterior-plot.ts';
+// fit/ may not import plot/: the package entry gives OptNeuron its posterior plot writer
+sbiHooks.writePlot = writePosteriorPlot;

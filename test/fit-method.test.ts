@@ -20,7 +20,7 @@ describe('parseMethod', () => {
 
   it('lists every search, gradient method and combination', () => {
     const searches = Object.keys(samplers);
-    expect(fitMethods()).toEqual([...searches, ...GRADIENT_METHODS, ...searches.flatMap((s) => GRADIENT_METHODS.map((g) => `${s}+${g}`))]);
+    expect(fitMethods()).toEqual([...searches, ...GRADIENT_METHODS, ...searches.flatMap((s) => GRADIENT_METHODS.map((g) => `${s}+${g}`)), 'sbi']);
     expect(fitMethods()).toContain('random+rmsprop');
   });
 
@@ -32,7 +32,7 @@ describe('parseMethod', () => {
 
   it('is what OptNeuron checks its method with', () => {
     const options = { experiment: Rest, getLoss: () => 0, variablesBounds: { tau_m: [5, 30] as [number, number] }, neuronModel: lif, resultsSoll: 0 };
-    expect(() => new OptNeuron({ ...options, method: 'tpe+adam+lm' })).toThrow(/^OptNeuron: unknown method 'tpe\+adam\+lm' \(available: .*auto\+lm\)$/);
+    expect(() => new OptNeuron({ ...options, method: 'tpe+adam+lm' })).toThrow(/^OptNeuron: unknown method 'tpe\+adam\+lm' \(available: .*auto\+lm, sbi\)$/);
   });
 });
 

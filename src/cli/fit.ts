@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { basename, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { OptNeuron, type FitResult, type OptNeuronOptions } from '../fit/opt-neuron.ts';
@@ -10,6 +10,12 @@ import { currentFactor } from '../io/check.ts';
 import { samplers } from '../search/registry.ts';
 import { GRADIENT_METHODS } from '../gradient/driver.ts';
 import { parseMethod, type FitMethod } from '../fit/method.ts';
+import { sbiHooks, type PosteriorSummary } from '../fit/posterior-summary.ts';
+import { writePosteriorPlot } from '../report/posterior-plot.ts';
+import { SBI_TRACE_FEATURES } from '../fit/trace-fit.ts';
+
+// fit/ may not import plot/: an sbi fit's pair plot is drawn by report/, installed here
+sbiHooks.writePlot = writePosteriorPlot;
 import { defaultMaxEvals, defaultStarts, FIT_DEFAULTS, plannedEvaluations } from '../fit/defaults.ts';
 import { collect, loadModel, parseAssignments, parseNumber } from './args.ts';
 import { isModelModule } from '../models/load.ts';
@@ -60,7 +66,7 @@ function fitMethod(method: string): FitMethod {
 
 function addCommon(cmd: Command, defaultEvals: number): Command {
   return cmd
-    .option('--method <m>', `auto (the default: TPE exploration, then CMA-ES), ${Object.keys(samplers).filter((m) => m !== 'auto').join(', ')} (search); ${GRADIENT_METHODS.join(', ')} (gradient); tpe+adam, cmaes+lbfgs, ... (search, then gradient refinement)`)
+    .option('--method <m>', `auto (the default: TPE exploration, then CMA-ES), ${Object.keys(samplers).filter((m) => m !== 'auto').join(', ')} (search); ${GRADIENT_METHODS.join(', ')} (gradient); tpe+adam, cmaes+lbfgs, ... (search, then gradient refinement); sbi (simulation-based inference: a posterior, its MAP as the fit; --max-evals simulations, default ${FIT_DEFAULTS.sbiSimulations})`)
     .option('--iters <n>', `gradient steps (default ${FIT_DEFAULTS.iterations})`)
     .option('--lr <rate>', `learning rate of adam, sgd, rmsprop (default ${FIT_DEFAULTS.learningRate})`)
     .option('--starts <n>', `gradient starts, run as one batch (default ${FIT_DEFAULTS.starts}, or ${FIT_DEFAULTS.startsAfterSearch} after a search)`)
@@ -169,7 +175,7 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, settings
   }
   const total = plannedEvaluations(parsed, { maxEvals, iterations, starts });
   if (common.force && !common.resume) throw new UsageError('--force goes with --resume (it accepts a results file of a different fit)');
-  const unit = parsed.refine ? (parsed.search ? 'evaluations + gradient steps' : 'gradient steps') : 'evaluations';
+  const unit = parsed.sbi ? 'simulations' : parsed.refine ? (parsed.search ? 'evaluations + gradient steps' : 'gradient steps') : 'evaluations';
   const bar = progressBar(total, label, unit);
   // a signal: the bar stops and the terminal gets its cursor and line wrap back before the message
   onInterrupt((_signal, saved) => {
@@ -198,7 +204,8 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, settings
   if (common.json) {
     const { params, loss, lossSd, method, evaluations, gradientEvaluations, iterations, stopReason, timeSteps, history } = result;
     const { validationRecordings: _traces, ...summary } = extra;
-    process.stdout.write(JSON.stringify({ params, loss, lossSd, method, evaluations, gradientEvaluations, iterations, stopReason, timeSteps, settings: settings.recorded, ...summary, history, resultsFile: out, report: reportPath }) + '\n');
+    const posterior = result.posterior ? (({ samples: _s, ...p }) => p)(result.posterior) : undefined;
+    process.stdout.write(JSON.stringify({ params, loss, lossSd, method, evaluations, gradientEvaluations, iterations, stopReason, timeSteps, settings: settings.recorded, ...summary, ...(posterior ? { posterior } : {}), history, resultsFile: out, report: reportPath }) + '\n');
     return;
   }
   const fitted = new Set(opt.variables.fitted.map((f) => f.name));
@@ -211,6 +218,7 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, settings
     process.stdout.write(`  time step: searched at ${steps.search} ms (${steps.why})${confirmed}\n`);
   }
   for (const [k, v] of Object.entries(result.params)) process.stdout.write(`  ${k} = ${Number(v.toPrecision(6))}${fitted.has(k) ? '' : '  (held)'}\n`);
+  if (result.posterior) printPosterior(result.posterior, out);
   const validation = extra.validation as Validation | undefined;
   if (validation) {
     for (const s of validation.sweeps) {
@@ -220,6 +228,18 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, settings
   process.stdout.write(`results: ${out}\n`);
   if (common.historyCsv) process.stdout.write(`history: ${common.historyCsv}\n`);
   if (reportPath) process.stdout.write(`report: ${reportPath}\n`);
+}
+
+/** The posterior of an sbi fit: a table, the acceptance rate, training and calibration. */
+function printPosterior(p: PosteriorSummary, out: string): void {
+  const w = Math.max(9, ...p.names.map((n) => n.length));
+  const f = (x: number) => Number(x.toPrecision(4)).toString().padStart(10);
+  process.stdout.write(`  posterior (${p.samples.length} draws at x_o; fit = its MAP):\n`);
+  process.stdout.write(`    ${'parameter'.padEnd(w)} ${'mean'.padStart(10)} ${'sd'.padStart(10)} ${'5 %'.padStart(10)} ${'50 %'.padStart(10)} ${'95 %'.padStart(10)}\n`);
+  p.names.forEach((n, i) => process.stdout.write(`    ${n.padEnd(w)} ${f(p.mean[i]!)} ${f(p.sd[i]!)} ${f(p.q05[i]!)} ${f(p.q50[i]!)} ${f(p.q95[i]!)}\n`));
+  process.stdout.write(`  acceptance ${(100 * p.acceptanceRate).toFixed(1)} % (draws inside the prior); ${p.simulations} simulations (${p.invalidSimulations} invalid dropped), ${p.epochs} epochs in ${p.trainSeconds.toFixed(1)} s (${p.stopReason})\n`);
+  if (p.coverage) process.stdout.write(`  coverage: ${p.coverage.message}\n`);
+  process.stdout.write(`  pair plot: ${join(dirname(out), 'posterior.svg')}\n`);
 }
 
 /** "30 evaluations + 5 gradient steps (12 evaluations, counted apart)": the search's count stays within --max-evals. */
@@ -284,7 +304,7 @@ export function fitTraceCommand(): Command {
       .option('--dt <ms>', "integration step, or 'auto' (the default for searches: search at the coarsest step that keeps spike times, confirm the best points at about 0.005 ms; gradient methods alone: 0.01 ms)")
       .option('--loss <kind>', `loss per sweep: auto (the default: sweep for steps, coincidence for any other current); ${Object.entries(TRACE_LOSSES).map(([k, v]) => `${k} (${v})`).join('; ')}`, 'auto')
       .option('--threshold <mV>', 'spike detection threshold on the recorded voltage', '-20')
-      .option('--features <a,b,...>', 'eFEL features for --loss features')
+      .option('--features <a,b,...>', `eFEL features for --loss features; with --method sbi, the summary statistics of every sweep (default ${SBI_TRACE_FEATURES.join(',')})`)
       .option('--stim-start <ms>', 'stimulus onset for --loss features (default: where the current changes)')
       .option('--stim-end <ms>', 'stimulus offset for --loss features')
       .option('--current-unit <unit>', "CSV: unit of the file's current (fA, pA, nA, uA): converted to the model's current unit (ABF, NWB and Igor files state theirs)")

@@ -13,6 +13,8 @@ export interface FitDefaults {
   readonly batchSize: number;
   /** Gradient steps. */
   readonly iterations: number;
+  /** Simulations of method 'sbi' when maxEvals is not given. */
+  readonly sbiSimulations: number;
   /** Step size of Adam, SGD and RMSProp. */
   readonly learningRate: number;
   /** Gradient starts of a gradient fit alone. */
@@ -51,6 +53,7 @@ export const FIT_DEFAULTS: FitDefaults = Object.freeze({
   workers: 1,
   batchSize: 8,
   iterations: 100,
+  sbiSimulations: 2000,
   learningRate: 0.05,
   starts: 1,
   startsAfterSearch: 3,
@@ -70,6 +73,7 @@ export const FIT_DEFAULTS: FitDefaults = Object.freeze({
  * ```
  */
 export function defaultMaxEvals(method: FitMethod, otherwise: number, parameters = 1): number {
+  if (method.sbi) return FIT_DEFAULTS.sbiSimulations;
   if (method.search === undefined) return otherwise;
   const fixed = FIT_DEFAULTS.maxEvals[method.search];
   const perParameter = FIT_DEFAULTS.maxEvalsPerParameter[method.search];
@@ -98,7 +102,7 @@ export function defaultStarts(method: FitMethod): number {
  * ```
  */
 export function plannedEvaluations(method: FitMethod, o: { maxEvals?: number; iterations?: number; starts?: number }): number {
-  const search = method.search !== undefined ? (o.maxEvals ?? 0) : 0;
+  const search = method.search !== undefined || method.sbi ? (o.maxEvals ?? 0) : 0;
   const refine = method.refine !== undefined ? (o.iterations ?? FIT_DEFAULTS.iterations) * (o.starts ?? defaultStarts(method)) : 0;
   return search + refine;
 }

@@ -37,6 +37,13 @@ export interface EvaluatorOptions<Soll = unknown> {
   recordingPeriod?: number;
   /** Seeds the search and the noise. Default 0. */
   seed?: number;
+  /**
+   * Method 'sbi': the summary statistics of one run, `x` for simulation-based inference (x_o is
+   * the summary of the target). Without it, x is the vector of getLoss's terms and x_o zeros.
+   */
+  summary?: (results: Results) => number[];
+  /** @internal Keep each evaluation's summary statistics `x` (set by method 'sbi'). */
+  keepSummaries?: boolean;
 }
 
 /** What getLoss compares with: the given data, or the target model's run (one neuron per repetition). */
@@ -142,16 +149,33 @@ export class Evaluator<Soll = unknown> {
         continue;
       }
       const losses: number[] = [];
+      let x: number[] | undefined;
       for (let rep = 0; rep < reps; rep++) {
         const ist = results!.forNeuron(next * reps + rep);
-        losses.push(toNumber(await this.options.getLoss(ist, sollFor(against, rep))));
+        const value = await this.options.getLoss(ist, sollFor(against, rep));
+        losses.push(toNumber(value));
+        if (rep === 0 && this.options.keepSummaries) x = this.summaryOf(ist, value);
       }
       next++;
       const mean = losses.reduce((a, b) => a + b, 0) / reps;
       const sd = Math.sqrt(losses.reduce((a, b) => a + (b - mean) ** 2, 0) / reps);
-      out.push({ params, loss: mean, lossSd: sd });
+      out.push(x ? { params, loss: mean, lossSd: sd, x } : { params, loss: mean, lossSd: sd });
     }
     return out;
+  }
+
+  /** A run's summary statistics: `summary(results)`, or getLoss's terms (a failed summary is NaNs, dropped by the inference). */
+  private summaryOf(ist: Results, value: LossValue): number[] {
+    if (this.options.summary) {
+      try {
+        return Array.from(this.options.summary(ist), Number);
+      } catch {
+        return [NaN];
+      }
+    }
+    if (typeof value === 'number') return [value];
+    if (Array.isArray(value)) return (value as number[]).map(Number);
+    return [toNumber(value)];
   }
 
   /** The fitted variables' values among all of a parameter set's values. */

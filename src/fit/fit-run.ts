@@ -6,6 +6,7 @@ import type { FitResult, FitStopReason, OptNeuronOptions, RunOptions } from './o
 import type { ResultsFile } from './results-file.ts';
 import type { ResultsWriter } from './results-writer.ts';
 import type { TimeStepsUsed } from './time-step.ts';
+import type { PosteriorSummary } from './posterior-summary.ts';
 import { bestEvaluation, resultsContents, type ResultsHeader } from './results-contents.ts';
 
 /** @internal One `OptNeuron.run()`: what its search, its refinement and its end share. */
@@ -96,12 +97,14 @@ export async function finishRun<Soll>(
   end: RunEnd,
   resultsFile: string | undefined,
   fine?: { timeSteps: TimeStepsUsed; best?: Evaluation; evaluator?: Evaluator<Soll> },
+  sbi?: { best: Evaluation; posterior: PosteriorSummary },
 ): Promise<FitResult> {
   const { options: o, history } = fit;
   // with timeStep 'auto', the fine step's best and simulations are what the fit returns
   const evaluator = fine?.evaluator ?? fit.evaluator;
   const target = fine?.evaluator ? await fine.evaluator.target() : fit.target;
-  const best = fine?.best ?? bestEvaluation(history);
+  // method 'sbi': the posterior's MAP is the fit, whatever the simulations' losses
+  const best = sbi?.best ?? fine?.best ?? bestEvaluation(history);
   if (!best) {
     fit.save('done', endFields(history, end));
     throw new Error(
@@ -114,6 +117,7 @@ export async function finishRun<Soll>(
   fit.save('done', {
     ...endFields(history, end),
     ...(fine ? { timeSteps: fine.timeSteps, params: best.params, loss: best.loss, lossSd: best.lossSd } : {}),
+    ...(sbi ? { params: best.params, loss: best.loss, lossSd: best.lossSd, posterior: sbi.posterior } : {}),
     bestRecordings: bestResults.toJSON(),
     targetRecordings: target.kind === 'model' ? target.results.forNeuron(0).toJSON() : o.targetRecordings,
   });

@@ -12,12 +12,14 @@ export const COMPNEUROPY_NAMES: Readonly<Record<string, string>> = { hyperopt: '
 
 /**
  * A fit's method, taken apart: a black-box search (a name in {@link samplers}), a gradient
- * refinement (one of {@link GRADIENT_METHODS}), or a search followed by a refinement.
- * At least one of the two is set.
+ * refinement (one of {@link GRADIENT_METHODS}), a search followed by a refinement, or
+ * simulation-based inference ('sbi', CompNeuroPy's other method).
  */
 export interface FitMethod {
   search?: string;
   refine?: GradientMethod;
+  /** Simulation-based inference ('sbi'): a posterior over the parameters, its MAP as the fit. */
+  sbi?: true;
 }
 
 /**
@@ -28,6 +30,7 @@ export interface FitMethod {
  * ```ts
  * parseMethod('cmaes+lbfgs'); // { search: 'cmaes', refine: 'lbfgs' }
  * parseMethod('lm');          // { refine: 'lm' }
+ * parseMethod('sbi');         // { sbi: true }
  * parseMethod('grid');        // throws: unknown method 'grid' (available: tpe, random, ...)
  * ```
  */
@@ -35,6 +38,7 @@ export function parseMethod(method: string): FitMethod {
   const given = method;
   const parts = typeof method === 'string' ? method.split('+').map((p) => (Object.hasOwn(COMPNEUROPY_NAMES, p) ? COMPNEUROPY_NAMES[p]! : p)) : [];
   if (typeof method === 'string') method = parts.join('+');
+  if (method === 'sbi') return { sbi: true };
   if (parts.length === 1 && isGradientMethod(method)) return { refine: method };
   if (parts.length === 1 && isSearchMethod(method)) return { search: method };
   const [search, refine] = parts as [string, string];
@@ -47,12 +51,12 @@ export function parseMethod(method: string): FitMethod {
  * each search followed by each gradient method. Samplers registered later are included.
  *
  * ```ts
- * fitMethods(); // ['tpe', 'random', 'cmaes', 'auto', 'adam', ..., 'tpe+adam', ..., 'auto+lm']
+ * fitMethods(); // ['tpe', 'random', 'cmaes', 'auto', 'adam', ..., 'tpe+adam', ..., 'auto+lm', 'sbi']
  * ```
  */
 export function fitMethods(): string[] {
   const searches = Object.keys(samplers);
-  return [...searches, ...GRADIENT_METHODS, ...searches.flatMap((s) => GRADIENT_METHODS.map((g) => `${s}+${g}`))];
+  return [...searches, ...GRADIENT_METHODS, ...searches.flatMap((s) => GRADIENT_METHODS.map((g) => `${s}+${g}`)), 'sbi'];
 }
 
 function isSearchMethod(name: string): boolean {

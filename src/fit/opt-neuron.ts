@@ -20,6 +20,9 @@ import { confirmAtFineStep } from './confirm.ts';
 import { bestEvaluation } from './results-contents.ts';
 import type { SamplerState } from '../search/sampler.ts';
 import type { Variables } from './variables.ts';
+import { runInference, sbiHooks } from './sbi-fit.ts';
+import type { FitRun } from './fit-run.ts';
+import { dirname, join } from 'node:path';
 
 export type { FitResult, OptNeuronOptions, RunOptions } from './options.ts';
 export type { GetLoss } from './evaluator.ts';
@@ -56,7 +59,7 @@ export class OptNeuron<Soll = unknown> {
     this.autoSteps = o.timeStep === 'auto' ? [...(o.timeSteps ?? AUTO_TIME_STEPS)] : undefined;
     if (this.autoSteps && (this.autoSteps.length === 0 || this.autoSteps.some((dt) => !(dt > 0)))) throw new Error(`OptNeuron: timeSteps must be steps > 0 ms, coarsest first (got ${this.autoSteps.join(', ')})`);
     // with 'auto', this evaluator is the fine step's; the search may run at a coarser one
-    this.evaluator = new Evaluator({ ...o, timeStep: this.autoSteps ? this.autoSteps[this.autoSteps.length - 1]! : (o.timeStep as number | undefined) });
+    this.evaluator = new Evaluator({ ...o, keepSummaries: o.method === 'sbi' || o.keepSummaries, timeStep: this.autoSteps ? this.autoSteps[this.autoSteps.length - 1]! : (o.timeStep as number | undefined) });
     this.variables = this.evaluator.variables;
     this.seed = this.evaluator.seed;
     this.method = o.method ?? FIT_DEFAULTS.method;
@@ -84,6 +87,7 @@ export class OptNeuron<Soll = unknown> {
 
   /** Runs the search for `maxEvals` evaluations and returns the best parameters with their results. */
   async run(r: RunOptions): Promise<FitResult> {
+    if (this.parsed.sbi) return this.runSbi(r);
     const { search, refine: gradient } = this.parsed;
     // a search with a ceiling of its own (auto: it stops when converged) needs no budget
     const ceiling = search && FIT_DEFAULTS.maxEvalsPerParameter[search] !== undefined ? defaultMaxEvals(this.parsed, NaN, this.variables.fitted.length) : NaN;
@@ -157,6 +161,47 @@ export class OptNeuron<Soll = unknown> {
       }
       const timeSteps = { ...choice, searchLoss: confirmed.searchLoss, fineLoss: confirmed.best.loss, confirmEvaluations: confirmed.evaluations, refined: confirmed.refined };
       return await finishRun(fit, end, r.resultsFile, { timeSteps, best: confirmed.best, evaluator: this.evaluator });
+    } finally {
+      writer.close();
+      await pool.close();
+    }
+  }
+
+  /**
+   * Method 'sbi': `maxEvals` simulations of θ from the prior through the same batched
+   * evaluation (and worker threads) as a search, NPE on their summary statistics, and the
+   * posterior's MAP re-simulated as the fit's params; `fit.posterior` describes the posterior.
+   */
+  private async runSbi(r: RunOptions): Promise<FitResult> {
+    const maxEvals = r.maxEvals ?? FIT_DEFAULTS.sbiSimulations;
+    if (!Number.isInteger(maxEvals) || maxEvals < 10) throw new Error(`OptNeuron.run: maxEvals (the number of simulations for method 'sbi') must be an integer >= 10, got ${r.maxEvals}`);
+    if (r.resume) throw new Error("OptNeuron.run: method 'sbi' cannot resume yet; run it again (its simulations are seeded: the same seed gives the same posterior)");
+    const evaluator = this.evaluator;
+    const header = this.header(r.resultsFile !== undefined, evaluator.timeStep);
+    const history: Evaluation[] = [];
+    const started = Date.now();
+    const pool = new StartingPool(
+      this.workers > 1 ? startEvaluationPool(this.workers - 1, this.options.source!, { ...workerOverrides(this.options), keepSummaries: true, timeStep: evaluator.timeStep }) : undefined,
+    );
+    const writer = new ResultsWriter(r.resultsFile);
+    try {
+      const target = await evaluator.target();
+      const fit = fitRun({ options: this.options, run: r, header, method: this.parsed, maxEvals, evaluator, target, pool, history, writer, started, previousSeconds: 0 });
+      fit.save('running');
+      const o = this.options;
+      const inference = await runInference(fit as FitRun<unknown>, { ...o.sbi, prior: o.prior, summary: o.summary, seed: this.seed, batchSize: o.batchSize, verbose: o.verbose });
+      const [best] = await evaluator.evaluate([inference.map], target);
+      const end = { searchEvaluations: history.length, iterations: 0, stopReason: { search: 'max evaluations' as const } };
+      const fitResult = await finishRun(fit, end, r.resultsFile, undefined, { best: best!, posterior: inference.summary });
+      const plotFile = r.sbiPlotFile ?? (r.resultsFile ? join(dirname(r.resultsFile), 'posterior.svg') : undefined);
+      if (plotFile) {
+        // a target model's parameters are the true values: the plot marks them
+        const tp = o.targetNeuronModel ? o.targetParameters : undefined;
+        const truth = tp && inference.summary.names.every((n) => n in tp) ? Object.fromEntries(inference.summary.names.map((n) => [n, tp[n]!])) : undefined;
+        if (sbiHooks.writePlot) await sbiHooks.writePlot(inference.summary, plotFile, truth);
+        else process.stderr.write(`warning: no posterior plot written to ${plotFile}: import neurofit from its package entry (src/index.ts), which installs the plot writer\n`);
+      }
+      return { ...fitResult, posterior: inference.summary };
     } finally {
       writer.close();
       await pool.close();

@@ -12,6 +12,8 @@ import type { OptionsSource } from '../parallel/source.ts';
 import type { EvaluatorOptions } from './evaluator.ts';
 import type { RecordingsJson } from './results-file.ts';
 import type { TimeStepsUsed } from './time-step.ts';
+import type { PosteriorSummary, SbiSettings } from './posterior-summary.ts';
+import type { Prior } from '../sbi/prior.ts';
 
 export interface OptNeuronOptions<Soll = unknown> extends Omit<EvaluatorOptions<Soll>, 'timeStep'> {
   /**
@@ -73,6 +75,10 @@ export interface OptNeuronOptions<Soll = unknown> extends Omit<EvaluatorOptions<
   fingerprint?: { data?: unknown; loss?: unknown };
   /** The target as recordings (the shape of `Results.toJSON()`), kept in the results file for reports when `resultsSoll` is data. */
   targetRecordings?: RecordingsJson;
+  /** Method 'sbi': the prior over the fitted variables, in their order (default: BoxUniform over their bounds). */
+  prior?: Prior;
+  /** Method 'sbi': density estimator, training and calibration settings. */
+  sbi?: Omit<SbiSettings, 'prior'>;
 }
 
 export interface RunOptions {
@@ -102,6 +108,8 @@ export interface RunOptions {
    * line-search trials is one), out of `maxEvals`, the whole fit's planned count.
    */
   onProgress?: (p: { evaluations: number; maxEvals: number; bestLoss: number }) => void;
+  /** Method 'sbi': where the posterior's pair plot (SVG) goes; default `posterior.svg` beside `resultsFile`. */
+  sbiPlotFile?: string;
 }
 
 export interface FitResult {
@@ -128,4 +136,6 @@ export interface FitResult {
   results: Results;
   /** `resultsSoll`, or the target model's results. */
   target: unknown;
+  /** Method 'sbi': the posterior (1,000 draws, mean, SD, quantiles, correlations, acceptance rate, calibration). */
+  posterior?: PosteriorSummary;
 }

@@ -82,6 +82,15 @@ export const TRACE_LOSSES = {
   features: 'eFEL features of data and model, capped z-scores (SD 5 % of the data value)',
 } as const;
 
+/** Features of every sweep that are the summary statistics of `--method sbi` unless told otherwise. */
+export const SBI_TRACE_FEATURES = ['Spikecount', 'mean_frequency', 'time_to_first_spike', 'ISI_CV', 'adaptation_index', 'AP_amplitude', 'AHP_depth', 'voltage_base', 'steady_state_voltage'] as const;
+
+/** A feature as one number: per-spike values averaged, a feature that does not exist (no spikes) 0, so that silence is a value, not a failure. */
+function featureNumber(v: unknown): number {
+  if (Array.isArray(v)) return v.length > 0 ? v.reduce((a: number, b: number) => a + b, 0) / v.length : 0;
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}
+
 /** Features a `features` loss compares unless told otherwise. */
 export const DEFAULT_FIT_FEATURES = ['Spikecount', 'mean_frequency', 'time_to_first_spike', 'voltage_base', 'ISI_CV', 'steady_state_voltage'] as const;
 export type TraceLoss = keyof typeof TRACE_LOSSES;
@@ -146,7 +155,26 @@ export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace
         })
       : [];
   const hasSpikes = model.spec.spike !== undefined;
+  // method 'sbi': the summary statistics are eFEL features of every sweep
+  const sbiNames = [...(spec.features ?? SBI_TRACE_FEATURES)];
+  const sweepFeatures = (times: ArrayLike<number>, v: ArrayLike<number>, k: number): number[] => {
+    const values = computeFeatures({ t: times, v, stimStart: windows[k]![0], stimEnd: windows[k]![1], threshold }, sbiNames);
+    return sbiNames.map((n) => featureNumber(values[n]));
+  };
+  const sbi =
+    spec.method === 'sbi'
+      ? {
+          summary: (ist: Results) =>
+            targets.flatMap((target, k) => {
+              const v = ist.trace(variable, k);
+              const painted = resetsAtSpike(model) ? drawSpikes(v, ist.spikes(k), target.times[1]! - target.times[0]!, 0) : v;
+              return sweepFeatures(target.times, painted, k);
+            }),
+          sbi: { observation: targets.flatMap((t, k) => sweepFeatures(t.times, t.v, k)) },
+        }
+      : {};
   return {
+    ...sbi,
     experiment: new ReplaySweeps(sweeps.map((s) => ({ I: s.I, sampleDt: s.sampleDt }))),
     neuronModel: model,
     resultsSoll: targets,

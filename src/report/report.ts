@@ -2,6 +2,8 @@
  * A self-contained HTML report of a fit: summary, parameter table and plots as inline SVG
  * (inline CSS, no scripts, no external resources), from the results file a fit writes.
  */
+import type { PosteriorSummary } from '../fit/posterior-summary.ts';
+import { posteriorPlotSvg } from './posterior-plot.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { median } from '../numeric/quantile.ts';
@@ -255,6 +257,18 @@ export async function renderReport(results: ResultsFile, options: ReportOptions 
       );
     }
   }
+  const posterior = results.posterior as PosteriorSummary | undefined;
+  if (posterior?.samples?.length) {
+    const svg = await posteriorPlotSvg(posterior);
+    plots.push(
+      figure(
+        'posterior',
+        'Posterior',
+        "Simulation-based inference: each parameter's marginal histogram on the diagonal, 2-D densities below it and the draws above it, within the prior's bounds; the red diamond is the MAP (the fit's parameters).",
+        svg,
+      ),
+    );
+  }
   const fi = options.fi ?? (fiAuto.amplitudes.length > 0 ? fiAuto : undefined);
   if (fi && fi.amplitudes.length > 0) {
     const svg = await renderSvg(fiCurveSpec(fi, { currentUnit: options.fi?.currentUnit ?? units.I }));
@@ -287,6 +301,7 @@ ${warning}
 ${summaryHtml}
 <h2>Parameters</h2>
 ${paramsHtml}
+${posteriorHtml(results.posterior as PosteriorSummary | undefined)}
 ${validationHtml(results)}
 ${plots.join('\n')}
 ${noPlots}
@@ -295,6 +310,22 @@ ${noPlots}
 </body>
 </html>
 `;
+}
+
+/** An sbi fit's posterior as a table: mean, SD, 5/50/95 % quantiles and MAP per parameter, with acceptance and calibration. */
+function posteriorHtml(p: PosteriorSummary | undefined): string {
+  if (!p || !Array.isArray(p.names)) return '';
+  const rows = p.names
+    .map((n, i) => `<tr><td>${escapeHtml(n)}</td>${[p.mean[i], p.sd[i], p.q05[i], p.q50[i], p.q95[i], p.map[n]].map((v) => `<td class="num">${escapeHtml(formatNumber(v, 4))}</td>`).join('')}</tr>`)
+    .join('');
+  const notes = [
+    `${p.simulations} simulations (${p.invalidSimulations} invalid, dropped), ${p.epochs} training epochs in ${p.trainSeconds.toFixed(1)} s (${p.stopReason})`,
+    `acceptance ${(100 * p.acceptanceRate).toFixed(1)} % of draws inside the prior's support`,
+    ...(p.coverage ? [p.coverage.message] : []),
+  ];
+  return `<h2>Posterior</h2><table class="params"><thead><tr><th>parameter</th><th>mean</th><th>SD</th><th>5 %</th><th>50 %</th><th>95 %</th><th>MAP</th></tr></thead><tbody>${rows}</tbody></table>${notes
+    .map((t) => `<p${p.coverage?.miscalibrated && t === p.coverage.message ? ' class="warn"' : ''}>${escapeHtml(t)}</p>`)
+    .join('')}`;
 }
 
 /** Target and fit traces, one panel per chunk labelled with its step and spike counts; undefined when there is no trace to draw. */

@@ -17,6 +17,11 @@ export interface Evaluation {
   loss: number;
   /** SD of the loss over the repetitions (0 for one repetition). */
   lossSd: number;
+  /**
+   * Summary statistics of the run (method 'sbi' only, first repetition): the fit's `summary`
+   * of the results, or else the terms getLoss returned (CompNeuroPy's sbi).
+   */
+  x?: number[];
 }
 
 /**

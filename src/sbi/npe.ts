@@ -1,0 +1,153 @@
+import { seededStream, type StatefulUniform } from '../numeric/random.ts';
+import type { DensityEstimator } from './estimator.ts';
+import { MAF } from './maf.ts';
+import { MDN } from './mdn.ts';
+import { Posterior, type ZScore } from './posterior.ts';
+import { checkPrior, type Prior } from './prior.ts';
+import { trainEstimator, type TrainOptions, type TrainSummary } from './train.ts';
+
+/** The density estimators {@link NPE} can train. */
+export const DENSITY_ESTIMATORS = ['maf', 'mdn'] as const;
+export type DensityEstimatorName = (typeof DENSITY_ESTIMATORS)[number];
+
+/** Options of {@link NPE}. */
+export interface NPEOptions {
+  prior: Prior;
+  /** 'maf' (default: 5 transforms, 50 hidden units) or 'mdn' (10 components). */
+  densityEstimator?: DensityEstimatorName;
+  /** Seed of every random choice (initial weights, validation split, batches, draws): same seed and data, same posterior. */
+  seed?: number | string;
+  hiddenFeatures?: number;
+  numTransforms?: number;
+  numComponents?: number;
+}
+
+/** How many rows {@link NPE.appendSimulations} kept and dropped. */
+export interface AppendSummary {
+  added: number;
+  dropped: number;
+}
+
+/**
+ * Neural posterior estimation (Papamakarios & Murray 2016; Greenberg et al. 2019, single
+ * round): a conditional density q(θ | x) trained on simulations (θ ~ prior, x ~ simulator(θ))
+ * approximates the posterior for every x at once.
+ *
+ * ```ts
+ * const prior = new BoxUniform([-1, -1], [1, 1]);
+ * const npe = new NPE({ prior, densityEstimator: 'maf', seed: 1 });
+ * const theta = prior.sample(2000, seededStream(1));
+ * npe.appendSimulations(theta, theta.map(([a, b]) => [a! + 0.1, b! * 2]));
+ * const posterior = await npe.train();
+ * posterior.sample(1000, { x: [0.3, 0.4] });
+ * ```
+ */
+export class NPE {
+  readonly prior: Prior;
+  readonly densityEstimator: DensityEstimatorName;
+  readonly seed: number | string;
+  /** Rows dropped so far for NaN/±Infinity in θ or x. */
+  dropped = 0;
+  /** The last training's summary (epochs, losses, why it stopped, seconds). */
+  lastTraining?: TrainSummary;
+  private readonly theta: number[][] = [];
+  private readonly x: number[][] = [];
+  private xDim = -1;
+  private readonly random: StatefulUniform;
+
+  constructor(private readonly options: NPEOptions) {
+    this.prior = checkPrior(options?.prior, 'NPE: prior');
+    const kind = options.densityEstimator ?? 'maf';
+    if (!(DENSITY_ESTIMATORS as readonly string[]).includes(kind)) {
+      throw new Error(`NPE: unknown densityEstimator '${String(kind)}' (available: ${DENSITY_ESTIMATORS.join(', ')})`);
+    }
+    this.densityEstimator = kind;
+    this.seed = options.seed ?? 0;
+    this.random = seededStream(`sbi:${this.seed}`);
+  }
+
+  /** Number of valid simulations held. */
+  get numSimulations(): number {
+    return this.theta.length;
+  }
+
+  /**
+   * Adds simulations: `theta[i]` (prior.dim values) produced `x[i]`. Every x row must have the
+   * same length. Rows holding NaN or ±Infinity (failed simulations) are dropped and counted.
+   */
+  appendSimulations(theta: number[][], x: number[][]): AppendSummary {
+    if (!Array.isArray(theta) || !Array.isArray(x)) throw new Error('NPE.appendSimulations: theta and x must be arrays of rows (number[][])');
+    if (theta.length !== x.length) throw new Error(`NPE.appendSimulations: ${theta.length} θ rows but ${x.length} x rows; give one x per θ`);
+    const D = this.prior.dim;
+    theta.forEach((row, i) => {
+      if (!Array.isArray(row) || row.length !== D) {
+        throw new Error(`NPE.appendSimulations: θ row ${i} has ${Array.isArray(row) ? row.length : 'no'} values but the prior has dimension ${D}; give one value per parameter`);
+      }
+    });
+    let xDim = this.xDim;
+    x.forEach((row, i) => {
+      if (!Array.isArray(row) || row.length === 0) throw new Error(`NPE.appendSimulations: x row ${i} is not a non-empty array of numbers`);
+      if (xDim < 0) xDim = row.length;
+      if (row.length !== xDim) {
+        throw new Error(`NPE.appendSimulations: x rows have different lengths (row ${i} has ${row.length} values, earlier rows ${xDim}); every simulation must give the same summary statistics`);
+      }
+    });
+    this.xDim = xDim;
+    const finite = (row: number[]): boolean => row.every((v) => typeof v === 'number' && Number.isFinite(v));
+    let added = 0;
+    let dropped = 0;
+    for (let i = 0; i < theta.length; i++) {
+      if (finite(theta[i]!) && finite(x[i]!)) {
+        this.theta.push([...theta[i]!]);
+        this.x.push([...x[i]!]);
+        added++;
+      } else dropped++;
+    }
+    this.dropped += dropped;
+    return { added, dropped };
+  }
+
+  /** Trains the density estimator on every simulation appended and returns the posterior. */
+  async train(options: TrainOptions = {}): Promise<Posterior> {
+    const n = this.theta.length;
+    if (n === 0) {
+      throw new Error(
+        this.dropped > 0
+          ? `NPE.train: all ${this.dropped} simulations are invalid (NaN or ±Infinity in θ or x); check the simulator and summary statistics on a few θ from the prior`
+          : 'NPE.train: no simulations; call appendSimulations(theta, x) first',
+      );
+    }
+    const D = this.prior.dim;
+    const C = this.xDim;
+    const zscore: ZScore = { ...meanSd(this.theta, D, 'theta'), ...meanSd(this.x, C, 'x') } as unknown as ZScore;
+    const th = new Float64Array(n * D);
+    const xs = new Float64Array(n * C);
+    for (let r = 0; r < n; r++) {
+      for (let i = 0; i < D; i++) th[r * D + i] = (this.theta[r]![i]! - zscore.thetaMean[i]!) / zscore.thetaSd[i]!;
+      for (let i = 0; i < C; i++) xs[r * C + i] = (this.x[r]![i]! - zscore.xMean[i]!) / zscore.xSd[i]!;
+    }
+    const est = this.build(D, C);
+    this.lastTraining = trainEstimator(est, th, xs, n, this.random, options);
+    return new Posterior(est, this.prior, zscore, this.seed);
+  }
+
+  private build(D: number, C: number): DensityEstimator {
+    const o = this.options;
+    if (this.densityEstimator === 'mdn') return new MDN(D, C, this.random, { numComponents: o.numComponents, hiddenFeatures: o.hiddenFeatures });
+    return new MAF(D, C, this.random, { numTransforms: o.numTransforms, hiddenFeatures: o.hiddenFeatures });
+  }
+}
+
+/** Per-column mean and SD (a constant column gets SD 1, so it passes through unscaled). */
+function meanSd(rows: number[][], dim: number, name: 'theta' | 'x'): Record<string, number[]> {
+  const mean = new Array<number>(dim).fill(0);
+  const sd = new Array<number>(dim).fill(0);
+  for (const r of rows) for (let i = 0; i < dim; i++) mean[i] += r[i]!;
+  for (let i = 0; i < dim; i++) mean[i] /= rows.length;
+  for (const r of rows) for (let i = 0; i < dim; i++) sd[i] += (r[i]! - mean[i]!) ** 2;
+  for (let i = 0; i < dim; i++) {
+    const s = Math.sqrt(sd[i]! / Math.max(1, rows.length - 1));
+    sd[i] = s > 1e-12 * Math.max(1, Math.abs(mean[i]!)) ? s : 1;
+  }
+  return { [`${name}Mean`]: mean, [`${name}Sd`]: sd };
+}
