@@ -14,11 +14,12 @@ import { bfgsMethod } from './methods/bfgs.ts';
 import { cgMethod } from './methods/cg.ts';
 import { newtonCgMethod } from './methods/newton-cg.ts';
 import { trustNcgMethod } from './methods/trust-ncg.ts';
+import { trustExactMethod } from './methods/trust-exact.ts';
 import { nelderMeadMethod } from './methods/nelder-mead.ts';
 import { augmentedLagrangianMethod } from './methods/augmented-lagrangian.ts';
 
 /** The methods of {@link minimize}. */
-export const MINIMIZE_METHODS = ['lbfgs', 'bfgs', 'cg', 'newton-cg', 'trust-ncg', 'augmented-lagrangian', 'nelder-mead'] as const;
+export const MINIMIZE_METHODS = ['lbfgs', 'bfgs', 'cg', 'newton-cg', 'trust-ncg', 'trust-exact', 'augmented-lagrangian', 'nelder-mead'] as const;
 export type MinimizeMethod = (typeof MINIMIZE_METHODS)[number];
 
 const METHODS: Record<MinimizeMethod, Method> = {
@@ -27,6 +28,7 @@ const METHODS: Record<MinimizeMethod, Method> = {
   cg: cgMethod,
   'newton-cg': newtonCgMethod,
   'trust-ncg': trustNcgMethod,
+  'trust-exact': trustExactMethod,
   'augmented-lagrangian': augmentedLagrangianMethod,
   'nelder-mead': nelderMeadMethod,
 };
@@ -38,6 +40,7 @@ const SCIPY_NAMES: Record<string, MinimizeMethod> = {
   lbfgsb: 'lbfgs',
   newtoncg: 'newton-cg',
   trustncg: 'trust-ncg',
+  trustexact: 'trust-exact',
   neldermead: 'nelder-mead',
   auglag: 'augmented-lagrangian',
   slsqp: 'augmented-lagrangian',
@@ -89,7 +92,7 @@ export interface MinimizeOptions {
   callback?: (state: MinimizeState) => boolean | 'stop' | void | Promise<boolean | 'stop' | void>;
   /**
    * Method options: gtol, ftol, xtol (override tol), maxcor (L-BFGS memory), maxfev and
-   * adaptive, xatol, fatol (Nelder–Mead), initialTrustRadius, maxTrustRadius (trust-ncg),
+   * adaptive, xatol, fatol (Nelder–Mead), initialTrustRadius, maxTrustRadius (trust-ncg, trust-exact),
    * ctol, mu, maxOuter (augmented-lagrangian).
    */
   options?: Record<string, unknown>;
