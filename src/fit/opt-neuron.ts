@@ -20,6 +20,7 @@ import { confirmAtFineStep } from './confirm.ts';
 import { bestEvaluation } from './results-contents.ts';
 import type { SamplerState } from '../search/sampler.ts';
 import type { Variables } from './variables.ts';
+import { isFiniteBox } from './variables.ts';
 
 export type { FitResult, OptNeuronOptions, RunOptions } from './options.ts';
 export type { GetLoss } from './evaluator.ts';
@@ -73,12 +74,21 @@ export class OptNeuron<Soll = unknown> {
       throw new Error('OptNeuron: workers > 1 needs `source`, the module that builds these options (worker threads cannot share the experiment, model or getLoss)');
     }
     const space: Space = {};
-    for (const f of this.variables.fitted) space[f.name] = uniform(f.low, f.high);
+    for (const f of this.variables.fitted) {
+      if (isFiniteBox(f)) space[f.name] = uniform(f.low, f.high);
+      else if (this.parsed.search && !o.fvSpace?.[f.name]) {
+        throw new Error(
+          `OptNeuron: variablesBounds.${f.name} is [${f.low}, ${f.high}], but method '${this.method}' searches a finite box: ` +
+            `give ${f.name} finite bounds, or use a gradient method alone (lbfgs, lm, adam, …), which fits one-sided and infinite bounds through transforms`,
+        );
+      }
+    }
     for (const [name, dim] of Object.entries(o.fvSpace ?? {})) {
       if (!(name in space)) throw new Error(`OptNeuron: fvSpace.${name} is not a fitted variable (fitted: ${Object.keys(space).join(', ')})`);
       space[name] = dim;
     }
-    validateSpace(space);
+    // a gradient fit alone searches nothing: its variables may all be unbounded
+    if (this.parsed.search || Object.keys(space).length > 0) validateSpace(space);
     this.space = space;
   }
 
