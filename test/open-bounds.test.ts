@@ -48,16 +48,16 @@ describe('one-sided and infinite bounds', () => {
   });
 
   it('LM fits through softplus (one side) and the identity (both open): the LIF recovered to < 1 %', async () => {
-    const fit = await new OptNeuron({ ...(await base()), method: 'lm' }).run({});
+    const fit = await new OptNeuron({ ...(await base()), method: 'lm' }).run({ resultsFile: false });
     for (const [p, v] of Object.entries(truth)) expect(Math.abs(fit.params[p]! - v) / Math.abs(v), p).toBeLessThan(0.01);
   }, 60_000);
 
   it('a gradient fit without a start for an open variable, or asking for drawn starts, says what to give', async () => {
     const o = await base();
-    await expect(new OptNeuron({ ...o, method: 'lm', initialParams: { tau_m: 16, R: 11 } }).run({})).rejects.toThrow(
+    await expect(new OptNeuron({ ...o, method: 'lm', initialParams: { tau_m: 16, R: 11 } }).run({ resultsFile: false })).rejects.toThrow(
       /variablesBounds.EL is \[-Infinity, Infinity\]: .*give initialParams: \{ EL/,
     );
-    await expect(new OptNeuron({ ...o, method: 'adam', starts: 3 }).run({})).rejects.toThrow(/further starts are drawn inside the bounds.*starts: 1/);
+    await expect(new OptNeuron({ ...o, method: 'adam', starts: 3 }).run({ resultsFile: false })).rejects.toThrow(/further starts are drawn inside the bounds.*starts: 1/);
   }, 60_000);
 
   it('the black-box searches (tpe, cmaes, and a search before a gradient fit) name the variable and what to do', () => {

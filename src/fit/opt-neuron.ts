@@ -8,7 +8,7 @@ import { StartingPool, startEvaluationPool, workerOverrides } from './evaluation
 import { finishRun, fitRun } from './fit-run.ts';
 import { parseMethod, type FitMethod } from './method.ts';
 import { cmaesOptionsFromCompNeuroPy } from '../search/compneuropy-cma.ts';
-import type { FitResult, OptNeuronOptions, RunOptions } from './options.ts';
+import { DEFAULT_RESULTS_FILE, type FitResult, type OptNeuronOptions, type RunOptions } from './options.ts';
 import { refine } from './refine.ts';
 import { readResultsFile } from './results-file.ts';
 import { checkResumable, type ResultsHeader } from './results-contents.ts';
@@ -93,13 +93,14 @@ export class OptNeuron<Soll = unknown> {
   }
 
   /** Runs the search for `maxEvals` evaluations and returns the best parameters with their results. */
-  async run(r: RunOptions): Promise<FitResult> {
+  async run(given: RunOptions): Promise<FitResult> {
+    const r = { ...given, resultsFile: given.resultsFile === false ? undefined : (given.resultsFile ?? DEFAULT_RESULTS_FILE) };
     const { search, refine: gradient } = this.parsed;
     // a search with a ceiling of its own (auto: it stops when converged) needs no budget
     const ceiling = search && FIT_DEFAULTS.maxEvalsPerParameter[search] !== undefined ? defaultMaxEvals(this.parsed, NaN, this.variables.fitted.length) : NaN;
     const maxEvals = search ? (r.maxEvals ?? ceiling) : 0;
     if (search && (!Number.isInteger(maxEvals) || maxEvals < 1)) throw new Error(`OptNeuron.run: maxEvals must be an integer >= 1, got ${r.maxEvals}`);
-    if (r.resume && !r.resultsFile) throw new Error('OptNeuron.run: resume needs a resultsFile');
+    if (r.resume && !given.resultsFile) throw new Error('OptNeuron.run: resume needs a resultsFile');
     if (r.maxSeconds !== undefined && !(r.maxSeconds > 0)) throw new Error(`OptNeuron.run: maxSeconds must be > 0, got ${r.maxSeconds}`);
     // 'auto': the search's step is chosen first (deterministic for a seed: a resume chooses the same)
     const fine = this.evaluator.timeStep;
@@ -142,6 +143,7 @@ export class OptNeuron<Soll = unknown> {
       search && this.workers > 1 && history.length < maxEvals ? startEvaluationPool(this.workers - 1, this.options.source!, { ...workerOverrides(this.options), timeStep: evaluator.timeStep }) : undefined,
     );
     const writer = new ResultsWriter(r.resultsFile);
+    if (given.resultsFile === undefined) process.stderr.write(`note: results go to ${r.resultsFile} (the default, as CompNeuroPy's best.npy; resultsFile: false writes none)\n`);
     try {
       const target = await evaluator.target();
       const fit = fitRun({ options: this.options, run: r, header, method: this.parsed, maxEvals, evaluator, target, pool, history, writer, started, previousSeconds });
