@@ -4,6 +4,7 @@ import { rosen, rosenDer, rosenHessProd, rosenTf, branin, hartmann6, schwefel, a
 import { loadTf } from '../src/optimize/tf.ts';
 import { flatten } from '../src/optimize/tree.ts';
 import { tfObjective } from '../src/optimize/objective.ts';
+import { moreSorensen } from '../src/optimize/methods/trust-exact.ts';
 import { neuronStreams } from '../src/numeric/random.ts';
 
 const maxErr = (x: ArrayLike<number>, target: number) => Math.max(...Array.from(x, (v) => Math.abs(v - target)));
@@ -107,6 +108,26 @@ describe('minimize with tfjs functions (automatic gradients)', () => {
       expect(hv[i]).toBeCloseTo(fd[i]!, 3);
       expect(fd[i]).toBeCloseTo(exactHv[i]!, 5);
     }
+  });
+});
+
+describe("trust-exact's subproblem (Moré–Sorensen)", () => {
+  it('interior Newton step, boundary step of an indefinite model, and the hard case', () => {
+    // positive definite, Newton step inside: p = −H⁻¹g
+    const inside = moreSorensen(Float64Array.of(2, 0, 0, 4), Float64Array.of(1, 1), 10);
+    expect(inside.hitsBoundary).toBe(false);
+    expect(inside.p[0]).toBeCloseTo(-0.5, 12);
+    expect(inside.p[1]).toBeCloseTo(-0.25, 12);
+    // H = diag(1, −2), g = (1, 1), radius 1: p = −(H + λI)⁻¹g with |p| = 1, λ > 2
+    const easy = moreSorensen(Float64Array.of(1, 0, 0, -2), Float64Array.of(1, 1), 1);
+    const lambda = 2 - 1 / easy.p[1]!;
+    expect(Math.hypot(easy.p[0]!, easy.p[1]!)).toBeCloseTo(1, 9);
+    expect(easy.p[0]).toBeCloseTo(-1 / (1 + lambda), 9);
+    expect(lambda).toBeGreaterThan(2);
+    // hard case: g ⟂ the lowest eigenvector (0, 1): λ = 2, p = (−1/3, ±√(4 − 1/9)) on the boundary
+    const hard = moreSorensen(Float64Array.of(1, 0, 0, -2), Float64Array.of(1, 0), 2);
+    expect(hard.p[0]).toBeCloseTo(-1 / 3, 9);
+    expect(Math.abs(hard.p[1]!)).toBeCloseTo(Math.sqrt(4 - 1 / 9), 9);
   });
 });
 
