@@ -20,7 +20,7 @@ async function fit(method: string, seed: number) {
   const started = performance.now();
   // after the search, 6 starts x 400 Adam steps on the same loss, differentiated through the spike times
   const refine = { iterations: 400, starts: 6, learningRate: 0.003 };
-  const result = await new OptNeuron({ ...traceFitOptions({ model: izhikevich, sweeps, fit: ['a', 'b', 'c', 'd'], method, seed, batchSize: 10 }), ...refine }).run({ maxEvals: EVALS });
+  const result = await new OptNeuron({ ...traceFitOptions({ model: izhikevich, sweeps, fit: ['a', 'b', 'c', 'd'], method, seed, batchSize: 10 }), ...refine }).run({ maxEvals: EVALS, resultsFile: false });
   const wall = (performance.now() - started) / 1000;
   return { wall, loss: result.loss, params: result.params, fitted: recoveryGamma(result.params, [10, 15]), unseen: recoveryGamma(result.params, [7, 20]) };
 }

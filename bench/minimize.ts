@@ -29,7 +29,7 @@ async function time(label: string, run: () => Promise<{ nit: number; nfev: numbe
 const exact = { precision: 'float64' as const, jac: rosenDer, hessp: rosenHessProd, tol: 1e-10 };
 const out: Record<string, number> = {};
 for (const n of [2, 100]) {
-  for (const method of ['lbfgs', 'bfgs', 'cg', 'newton-cg', 'trust-ncg']) {
+  for (const method of ['lbfgs', 'bfgs', 'cg', 'newton-cg', 'trust-ncg', 'trust-exact', 'slsqp']) {
     const r = await time(`rosen ${n}-D ${method}`, () => minimize(rosen, new Array(n).fill(0), { ...exact, method, maxIter: 20000 }));
     if (n === 100 && method === 'lbfgs') {
       out.lbfgs_rosen100_ms = Number(r.ms.toFixed(2));

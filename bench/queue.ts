@@ -50,7 +50,7 @@ function sequential(): number {
     const started = performance.now();
     for (let k = 0; k < ${JOBS}; k++) {
       const opt = new OptNeuron(traceFitOptions({ model: builtinModels.izhikevich, sweeps, fit: s.fit, timeStep: s.timeStep, seed: k + 1, method: s.method }));
-      await opt.run({ maxEvals: s.maxEvals });
+      await opt.run({ maxEvals: s.maxEvals, resultsFile: false });
     }
     console.log(performance.now() - started);`;
   return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim().split('\n').pop());

@@ -41,7 +41,7 @@ function adexSpikes(params: Record<string, number>, sweep: Sweep, dt: number): F
 
 async function fitDefaults(sweeps: Sweep[], seed: number) {
   const started = performance.now();
-  const fit = await new OptNeuron(traceFitOptions({ model: adex, sweeps, fit: FIT, seed, workers: WORKERS, onWarning: () => {} })).run({});
+  const fit = await new OptNeuron(traceFitOptions({ model: adex, sweeps, fit: FIT, seed, workers: WORKERS, onWarning: () => {} })).run({ resultsFile: false });
   return { fit, wall: (performance.now() - started) / 1000 };
 }
 

@@ -47,7 +47,7 @@ const recovery: Problem = {
 
 async function run(problem: Problem, method: string, seed: number, budget?: number) {
   const started = performance.now();
-  const fit = await new OptNeuron(problem.options(method, seed)).run(budget === undefined ? { maxEvals: problem.evaluations } : { maxEvals: 1e7, maxSeconds: budget });
+  const fit = await new OptNeuron(problem.options(method, seed)).run(budget === undefined ? { maxEvals: problem.evaluations, resultsFile: false } : { maxEvals: 1e7, maxSeconds: budget, resultsFile: false });
   const wall = (performance.now() - started) / 1000;
   return { wall, evaluations: fit.evaluations, loss: fit.loss, ...(await problem.score(fit.params)) };
 }

@@ -47,7 +47,7 @@ export const LOSS: TraceLoss = 'features';
 export const FITTED = ['C', 'gL', 'EL', 'VT', 'DeltaT', 'a', 'tauw', 'b', 'Vr'];
 
 /** Fits AdEx to sweeps `fitOn` and scores it on `heldOut` (sweep numbers 1–5). */
-export async function fitB6(o: { maxEvals: number; seed: number; loss?: TraceLoss; timeStep?: number; fitOn?: number[]; heldOut?: number[]; workers?: number }): Promise<{ fit: FitResult; scores: HeldOutScore[] }> {
+export async function fitB6(o: { maxEvals: number; seed: number; loss?: TraceLoss; timeStep?: number; fitOn?: number[]; heldOut?: number[]; workers?: number; resultsFile?: string | false }): Promise<{ fit: FitResult; scores: HeldOutScore[] }> {
   const fitOn = o.fitOn ?? [2, 4];
   const heldOut = o.heldOut ?? [1, 3, 5];
   const train = await Promise.all(fitOn.map(b6Sweep));
@@ -55,7 +55,7 @@ export async function fitB6(o: { maxEvals: number; seed: number; loss?: TraceLos
   const timeStep = o.timeStep ?? 0.05;
   // the sweeps are in pA and mV, as AdEx is: no scaling, the model's default bounds
   const options = traceFitOptions({ model: adex, sweeps: train, fit: FITTED, loss: o.loss ?? LOSS, timeStep, seed: o.seed, onWarning: (m) => console.warn(`warning: ${m}`) }) as OptNeuronOptions;
-  const fit = await new OptNeuron({ ...options, workers: o.workers }).run({ maxEvals: o.maxEvals });
+  const fit = await new OptNeuron({ ...options, workers: o.workers }).run({ maxEvals: o.maxEvals, resultsFile: o.resultsFile });
   const validation = await validateOnSweeps(adex, fit.params, held, { timeStep, threshold: -20 });
   const scores = held.map((s, k): HeldOutScore => {
     const onset = s.stimulus!.start;

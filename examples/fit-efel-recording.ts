@@ -57,7 +57,7 @@ export function recordingTargets(): Record<string, FeatureTarget> {
   );
 }
 
-export async function fitRecording(o: { maxEvals: number; seed: number; resultsFile?: string }): Promise<FitResult> {
+export async function fitRecording(o: { maxEvals: number; seed: number; resultsFile?: string | false }): Promise<FitResult> {
   const targets = recordingTargets();
   const opt = new OptNeuron<Record<string, FeatureTarget>>({
     experiment: RecordedStep,

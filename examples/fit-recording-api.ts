@@ -13,7 +13,7 @@ import { ReplaySweeps } from '../experiments/index.ts';
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Fits a, b, c, d of an Izhikevich neuron to the 10 and 15 sweeps in examples/data. */
-export async function fitRecording(o: { maxEvals: number; seed: number }): Promise<FitResult> {
+export async function fitRecording(o: { maxEvals: number; seed: number; resultsFile?: string | false }): Promise<FitResult> {
   // 1. The recording, in ms and mV; its current column must be in the model's current unit
   //    (izhikevich: its own dimensionless unit; adex: pA). Check it before any simulation.
   const sweeps = [10, 15].map((amp) => readRecording(join(here, 'data', `izhikevich-rs-${amp}.csv`))[0]!);
@@ -43,7 +43,7 @@ export async function fitRecording(o: { maxEvals: number; seed: number }): Promi
     method: 'auto',
     seed: o.seed,
   });
-  return opt.run({ maxEvals: o.maxEvals });
+  return opt.run({ maxEvals: o.maxEvals, resultsFile: o.resultsFile });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -17,6 +17,7 @@ export { step, ramp, waveform, noise, sum, type Input, type InputContext } from 
 export { Experiment, Monitors, type ExperimentOptions } from './experiment/experiment.ts';
 export { Results } from './experiment/results.ts';
 export { OptNeuron, type OptNeuronOptions, type RunOptions, type FitResult } from './fit/opt-neuron.ts';
+export { DEFAULT_RESULTS_FILE } from './fit/options.ts';
 export type { FitStopReason, SearchStopReason } from './fit/stop-reason.ts';
 export { Evaluator, type EvaluatorOptions, type GetLoss, type Target } from './fit/evaluator.ts';
 export { startEvaluationPool } from './fit/evaluation-pool.ts';

@@ -41,7 +41,7 @@ describe('auto: TPE exploration, then CMA-ES', () => {
     const truth = { a: 0.02, b: 0.2, c: -65, d: 8 };
     const protocol = { start: 100, stop: 900, duration: 1000, dt: 0.01, sampleDt: 0.1 };
     const sweeps = syntheticSweeps(izhikevich, { ...protocol, params: truth, amplitudes: [10, 15], peak: 30 });
-    const fit = await new OptNeuron(traceFitOptions({ model: izhikevich, sweeps, fit: ['a', 'b', 'c', 'd'], method: 'auto', seed: 1 })).run({ maxEvals: 2000 });
+    const fit = await new OptNeuron(traceFitOptions({ model: izhikevich, sweeps, fit: ['a', 'b', 'c', 'd'], method: 'auto', seed: 1 })).run({ maxEvals: 2000, resultsFile: false });
     const gamma = (amplitudes: number[]) => {
       const target = syntheticSweeps(izhikevich, { ...protocol, params: truth, amplitudes });
       const model = syntheticSweeps(izhikevich, { ...protocol, params: fit.params, amplitudes });

@@ -7,7 +7,7 @@ import { b6Sweep, fitB6, spikeFeatures } from '../examples/fit-b6-igor.ts';
 // read straight from its Igor waves, scored on the three held-out steps.
 describe('examples/fit-b6-igor.ts', () => {
   it('fits AdEx to two Igor steps and predicts spike counts, frequency and latency of the three held out', async () => {
-    const { fit, scores } = await fitB6({ maxEvals: 1500, seed: 1, workers: 2 });
+    const { fit, scores } = await fitB6({ maxEvals: 1500, seed: 1, workers: 2, resultsFile: false });
     expect(fit.evaluations).toBe(1500);
     expect(scores.map((s) => s.sweep)).toEqual([1, 3, 5]);
     // the data, as the fixture README states: 26, 68 and 89 spikes at about 119, 238 and 353 pA

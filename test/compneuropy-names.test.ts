@@ -62,7 +62,7 @@ describe("CompNeuroPy's names", () => {
         method,
         seed: 1,
         ...(method === 'deap' ? { cmaParams: { lambda_: 8, sigma: 0.3 } } : {}),
-      }).run({ maxEvals: 80 });
+      }).run({ maxEvals: 80, resultsFile: false });
       expect(Math.abs(fit.params.R! - 8), method).toBeLessThan(0.5);
     }
   }, 120_000);

@@ -15,7 +15,7 @@ describe('a fit to a real recording', () => {
   });
 
   it('AdEx with the step amplitude fitted reproduces the eFEL recording\'s features', async () => {
-    const fit = await fitRecording({ maxEvals: 3000, seed: 1 });
+    const fit = await fitRecording({ maxEvals: 3000, seed: 1, resultsFile: false });
     const model = modelFeatures(fit.results);
     const target = recordingTargets();
     expect(model.Spikecount).toBe(target.Spikecount!.mean);

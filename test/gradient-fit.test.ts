@@ -91,7 +91,7 @@ describe('gradient fitting', () => {
       timeStep: 0.01,
       method: 'lbfgs',
       iterations: 80,
-    }).run({});
+    }).run({ resultsFile: false });
     for (const [p, v] of Object.entries(truth)) expect(Math.abs(fit.params[p]! - v) / v, p).toBeLessThan(0.01);
     expect(fit.iterations).toBeGreaterThan(0);
   }, 120_000);
@@ -116,7 +116,7 @@ describe('gradient fitting', () => {
         iterations: 1000,
         learningRate: 0.05,
         ...extra,
-      }).run({}),
+      }).run({ resultsFile: false }),
     };
   };
 
@@ -166,7 +166,7 @@ describe('gradient fitting', () => {
     const nanLoss = (ist: Results, soll: Float64Array) => (++calls > 3 ? (mse(ist.trace('v'), soll) as unknown as { mul(x: number): number }).mul(NaN) : mse(ist.trace('v'), soll)) as number;
     await expect(new OptNeuron({ ...base, getLoss: nanLoss }).run({ resultsFile: file })).rejects.toThrow(/stopped at step 3: loss NaN at tau_m = /);
     expect(readResultsFile(file).history.length).toBe(3);
-    await expect(new OptNeuron({ ...base, getLoss: () => 1 }).run({})).rejects.toThrow(/needs a loss built with tfjs ops/);
+    await expect(new OptNeuron({ ...base, getLoss: () => 1 }).run({ resultsFile: false })).rejects.toThrow(/needs a loss built with tfjs ops/);
   }, 60_000);
 
   it('warns about a parameter the loss does not depend on', async () => {
@@ -177,7 +177,7 @@ describe('gradient fitting', () => {
       await new OptNeuron<Float64Array>({
         experiment: new Step(1.2, 20), neuronModel: lif, resultsSoll: new Float64Array(400).fill(-65), getLoss: vLoss,
         variablesBounds: { tau_m: [5, 30], v_th: [-55, -45] }, timeStep: 0.05, method: 'adam', iterations: 2,
-      }).run({});
+      }).run({ resultsFile: false });
     } finally {
       process.stderr.write = write;
     }
@@ -187,8 +187,8 @@ describe('gradient fitting', () => {
   it('tpe+adam ends lower than tpe alone at the same number of TPE evaluations (Izhikevich recovery)', async () => {
     const sweeps = syntheticSweeps(izhikevich, { params: { a: 0.02, b: 0.2, c: -65, d: 8 }, amplitudes: [10, 15], start: 100, stop: 900, duration: 1000, dt: 0.01, sampleDt: 0.1, peak: 30 });
     const options = (method: string) => ({ ...traceFitOptions({ model: izhikevich, sweeps, fit: ['a', 'b', 'c', 'd'], loss: 'mse', method, seed: 4, batchSize: 10 }), iterations: 40, learningRate: 0.01 });
-    const tpe = await new OptNeuron(options('tpe')).run({ maxEvals: 200 });
-    const refined = await new OptNeuron(options('tpe+adam')).run({ maxEvals: 200 });
+    const tpe = await new OptNeuron(options('tpe')).run({ maxEvals: 200, resultsFile: false });
+    const refined = await new OptNeuron(options('tpe+adam')).run({ maxEvals: 200, resultsFile: false });
     expect(refined.history.slice(0, 200)).toEqual(tpe.history);
     expect(refined.loss).toBeLessThan(tpe.loss);
     expect(refined.iterations).toBe(40);

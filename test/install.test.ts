@@ -56,7 +56,7 @@ const fit = await new OptNeuron({
   targetParameters: { tau: 20 },
   timeStep: 0.1,
   seed: 1,
-}).run({ maxEvals: 50 });
+}).run({ maxEvals: 50, resultsFile: false });
 
 console.log(JSON.stringify({
   rows: v.length,
@@ -140,7 +140,7 @@ const opt = new OptNeuron({
   neuronModel: model,
   targetNeuronModel: izhikevich,
 });
-export const running: Promise<FitResult> = opt.run({ maxEvals: 10 });
+export const running: Promise<FitResult> = opt.run({ maxEvals: 10, resultsFile: false });
 export const names: string[] = [model.name, new FICurve({ amplitudes: [5, 10], start: 10, stop: 90 }).constructor.name];
 `,
     );

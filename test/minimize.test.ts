@@ -4,6 +4,7 @@ import { rosen, rosenDer, rosenHessProd, rosenTf, branin, hartmann6, schwefel, a
 import { loadTf } from '../src/optimize/tf.ts';
 import { flatten } from '../src/optimize/tree.ts';
 import { tfObjective } from '../src/optimize/objective.ts';
+import { moreSorensen } from '../src/optimize/methods/trust-exact.ts';
 import { neuronStreams } from '../src/numeric/random.ts';
 
 const maxErr = (x: ArrayLike<number>, target: number) => Math.max(...Array.from(x, (v) => Math.abs(v - target)));
@@ -15,6 +16,9 @@ const exact = { precision: 'float64' as const, jac: rosenDer, hessp: rosenHessPr
  * for this test: 2-D from [0, 0] and 10-D from zeros. The augmented Lagrangian has no
  * constraint here and is compared with L-BFGS-B. scipy's tutorial (x0 = [1.3, 0.7, 0.8, 1.9,
  * 1.2]) prints BFGS 25 iterations / 30 evaluations and Nelder–Mead 339 / 571, the same as 1.17.1.
+ * trust-exact: scipy 1.17.1 minimize(rosen, x0, jac=rosen_der, hess=rosen_hess,
+ * method='trust-exact', tol=1e-10) takes 18 (2-D) and 27 (10-D) iterations, SLSQP (jac=rosen_der)
+ * 25 and 59, run for this test.
  */
 const SCIPY: Record<MinimizeMethod, [number, number]> = {
   lbfgs: [22, 60],
@@ -22,10 +26,12 @@ const SCIPY: Record<MinimizeMethod, [number, number]> = {
   cg: [34, 284],
   'newton-cg': [36, 54],
   'trust-ncg': [23, 67],
+  'trust-exact': [18, 27],
+  slsqp: [25, 59],
   'augmented-lagrangian': [22, 60],
   'nelder-mead': [127, 2766],
 };
-const METHODS: MinimizeMethod[] = ['lbfgs', 'bfgs', 'cg', 'newton-cg', 'trust-ncg', 'augmented-lagrangian', 'nelder-mead'];
+const METHODS: MinimizeMethod[] = ['lbfgs', 'bfgs', 'cg', 'newton-cg', 'trust-ncg', 'trust-exact', 'slsqp', 'augmented-lagrangian', 'nelder-mead'];
 
 describe('minimize on Rosenbrock (float64)', () => {
   for (const method of METHODS) {
@@ -57,9 +63,9 @@ describe('minimize on Rosenbrock (float64)', () => {
 });
 
 describe('minimize with tfjs functions (automatic gradients)', () => {
-  it("autograd-minimize's README: Rosenbrock 2-D from [0, 0] with L-BFGS, BFGS, Newton-CG and trust-ncg", async () => {
+  it("autograd-minimize's README: Rosenbrock 2-D from [0, 0] with L-BFGS, BFGS, Newton-CG, trust-ncg and trust-exact", async () => {
     const tf = await loadTf();
-    for (const method of ['lbfgs', 'bfgs', 'newton-cg', 'trust-ncg']) {
+    for (const method of ['lbfgs', 'bfgs', 'newton-cg', 'trust-ncg', 'trust-exact']) {
       const r = await minimize(rosenTf(tf), [0, 0], { method });
       // float32 evaluation: the README's own result is [0.99999912, 0.99999824]
       expect(maxErr(r.x, 1)).toBeLessThan(1e-5);
@@ -105,6 +111,26 @@ describe('minimize with tfjs functions (automatic gradients)', () => {
   });
 });
 
+describe("trust-exact's subproblem (Moré–Sorensen)", () => {
+  it('interior Newton step, boundary step of an indefinite model, and the hard case', () => {
+    // positive definite, Newton step inside: p = −H⁻¹g
+    const inside = moreSorensen(Float64Array.of(2, 0, 0, 4), Float64Array.of(1, 1), 10);
+    expect(inside.hitsBoundary).toBe(false);
+    expect(inside.p[0]).toBeCloseTo(-0.5, 12);
+    expect(inside.p[1]).toBeCloseTo(-0.25, 12);
+    // H = diag(1, −2), g = (1, 1), radius 1: p = −(H + λI)⁻¹g with |p| = 1, λ > 2
+    const easy = moreSorensen(Float64Array.of(1, 0, 0, -2), Float64Array.of(1, 1), 1);
+    const lambda = 2 - 1 / easy.p[1]!;
+    expect(Math.hypot(easy.p[0]!, easy.p[1]!)).toBeCloseTo(1, 9);
+    expect(easy.p[0]).toBeCloseTo(-1 / (1 + lambda), 9);
+    expect(lambda).toBeGreaterThan(2);
+    // hard case: g ⟂ the lowest eigenvector (0, 1): λ = 2, p = (−1/3, ±√(4 − 1/9)) on the boundary
+    const hard = moreSorensen(Float64Array.of(1, 0, 0, -2), Float64Array.of(1, 0), 2);
+    expect(hard.p[0]).toBeCloseTo(-1 / 3, 9);
+    expect(Math.abs(hard.p[1]!)).toBeCloseTo(Math.sqrt(4 - 1 / 9), 9);
+  });
+});
+
 describe('bounds and constraints', () => {
   it('one-sided bounds [null, 0.5] (null and Infinity) are respected and the bound becomes active', async () => {
     const r = await minimize(rosen, [0, 0], { ...exact, bounds: [null, 0.5] });
@@ -129,6 +155,49 @@ describe('bounds and constraints', () => {
     expect(r.success).toBe(true);
     expect(r.x[0]).toBeCloseTo(1.4, 6);
     expect(r.x[1]).toBeCloseTo(1.7, 6);
+  });
+
+  it("SLSQP on scipy's tutorial problem (scipy 1.17.1 SLSQP: 4 iterations) and on Hock–Schittkowski 71 (scipy: 6)", async () => {
+    const fun = ([x, y]: number[]) => (x! - 1) ** 2 + (y! - 2.5) ** 2;
+    const constraints = [
+      { type: 'ineq' as const, fun: ([x, y]: number[]) => x! - 2 * y! + 2 },
+      { type: 'ineq' as const, fun: ([x, y]: number[]) => -x! - 2 * y! + 6 },
+      { type: 'ineq' as const, fun: ([x, y]: number[]) => -x! + 2 * y! + 2 },
+    ];
+    const r = await minimize(fun, [2, 0], { method: 'SLSQP', precision: 'float64', constraints, bounds: [0, null], tol: 1e-10 });
+    expect(r.method).toBe('slsqp');
+    expect(r.success).toBe(true);
+    expect(Math.abs(r.x[0] - 1.4)).toBeLessThan(1e-8);
+    expect(Math.abs(r.x[1] - 1.7)).toBeLessThan(1e-8);
+    expect(r.nit).toBeLessThanOrEqual(6);
+    // HS71: min x₁x₄(x₁+x₂+x₃) + x₃ with x₁x₂x₃x₄ >= 25, Σx² = 40, 1 <= x <= 5 from (1, 5, 5, 1); Hock & Schittkowski's
+    // solution (1, 4.7429994, 3.8211503, 1.3794082), f* = 17.0140173
+    const hs = await minimize((x: number[]) => x[0]! * x[3]! * (x[0]! + x[1]! + x[2]!) + x[2]!, [1, 5, 5, 1], {
+      method: 'slsqp',
+      precision: 'float64',
+      bounds: [1, 5],
+      tol: 1e-10,
+      constraints: [
+        { type: 'ineq', fun: (x: number[]) => x[0]! * x[1]! * x[2]! * x[3]! - 25 },
+        { type: 'eq', fun: (x: number[]) => x.reduce((a, v) => a + v * v, 0) - 40 },
+      ],
+    });
+    expect(hs.success).toBe(true);
+    expect(hs.fun).toBeCloseTo(17.0140173, 6);
+    [1, 4.7429994, 3.8211503, 1.3794082].forEach((v, i) => expect(hs.x[i]).toBeCloseTo(v, 6));
+    expect(hs.nit).toBeLessThanOrEqual(9);
+  });
+
+  it("SLSQP with a tfjs equality constraint (automatic Jacobian); 'trust-constr' runs SLSQP with a warning", async () => {
+    const tf = await loadTf();
+    const r = await minimize((x: import('@tensorflow/tfjs').Tensor) => tf.sum(tf.square(x)), [3, -1], {
+      method: 'trust-constr',
+      constraints: { type: 'eq', fun: (x: import('@tensorflow/tfjs').Tensor) => tf.sub(tf.sum(x), 1) },
+    });
+    expect(r.method).toBe('slsqp');
+    expect(r.success).toBe(true);
+    expect(r.x[0]).toBeCloseTo(0.5, 6);
+    expect(r.x[1]).toBeCloseTo(0.5, 6);
   });
 
   it('an equality constraint written in tfjs: min x² + y² on x + y = 1 → (0.5, 0.5)', async () => {

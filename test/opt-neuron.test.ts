@@ -50,7 +50,8 @@ describe('OptNeuron: bad input is reported before any simulation', () => {
     ['both targets', { resultsSoll: {} as Results }, /exactly one of resultsSoll and targetNeuronModel \(got both\)/],
     ['no target', { targetNeuronModel: undefined }, /exactly one of resultsSoll and targetNeuronModel \(got neither\)/],
     ['lo == hi', { variablesBounds: { tau_m: [5, 5] } }, /variablesBounds.tau_m: both bounds are 5; give two different values to fit it, or the number alone to hold it/],
-    ['non-finite bound', { variablesBounds: { tau_m: [5, Infinity] } }, /variablesBounds.tau_m: bounds \[5, Infinity\] must be finite/],
+    ['open bound for a search', { variablesBounds: { tau_m: [5, Infinity] } }, /variablesBounds.tau_m is \[5, Infinity\], but method '.*' searches a finite box: give tau_m finite bounds, or use a gradient method/],
+    ['NaN bound', { variablesBounds: { tau_m: [5, NaN] } }, /variablesBounds.tau_m: bounds \[5, NaN\] must be numbers/],
     ['unknown name', { variablesBounds: { tau_m: [5, 30], tau_x: 3 } }, /'tau_x' is not a parameter or state variable of neuron 'lif'/],
     ['nothing fitted', { variablesBounds: { tau_m: 5 } }, /nothing to fit/],
     ['unknown method', { method: 'grid' }, /unknown method 'grid' \(available: tpe, random, cmaes, auto, adam, sgd, rmsprop, lbfgs, lm, tpe\+adam/],
@@ -68,7 +69,7 @@ describe('OptNeuron: bad input is reported before any simulation', () => {
 
   it('maxEvals < 1', async () => {
     const exp = new Step();
-    await expect(new OptNeuron(base({ experiment: exp })).run({ maxEvals: 0 })).rejects.toThrow(/maxEvals must be an integer >= 1/);
+    await expect(new OptNeuron(base({ experiment: exp })).run({ maxEvals: 0, resultsFile: false })).rejects.toThrow(/maxEvals must be an integer >= 1/);
     expect(exp.calls).toEqual([]);
   });
 
@@ -84,7 +85,7 @@ describe('OptNeuron: bad input is reported before any simulation', () => {
 describe('OptNeuron', () => {
   it('fits a target model, batching each round into one population', async () => {
     const exp = new Step();
-    const fit = await new OptNeuron(base({ experiment: exp, batchSize: 10 })).run({ maxEvals: 60 });
+    const fit = await new OptNeuron(base({ experiment: exp, batchSize: 10 })).run({ maxEvals: 60, resultsFile: false });
     expect(fit.evaluations).toBe(60);
     expect(fit.history.length).toBe(60);
     // one call for the target, then rounds of 10 parameter sets, then one for the best fit
@@ -115,7 +116,7 @@ describe('OptNeuron', () => {
       },
       seed: 2,
     });
-    const fit = await opt.run({ maxEvals: 40 });
+    const fit = await opt.run({ maxEvals: 40, resultsFile: false });
     expect(fit.params.v_th).toBeCloseTo(fit.params.v_reset! + 10, 3);
     expect(fit.params.R).toBe(20);
     expect(Math.abs(fit.params.v! + 75)).toBeLessThan(1);
@@ -126,7 +127,7 @@ describe('OptNeuron', () => {
   it('a loss may be a number, an array (summed) or a tfjs-like scalar', async () => {
     const values: number[] = [];
     const run = async (getLoss: (r: Results) => unknown) => {
-      const fit = await new OptNeuron<number>({ ...(base() as unknown as OptNeuronOptions<number>), targetNeuronModel: undefined, resultsSoll: 0, getLoss: getLoss as never }).run({ maxEvals: 3 });
+      const fit = await new OptNeuron<number>({ ...(base() as unknown as OptNeuronOptions<number>), targetNeuronModel: undefined, resultsSoll: 0, getLoss: getLoss as never }).run({ maxEvals: 3, resultsFile: false });
       values.push(fit.history[0]!.loss);
     };
     await run(() => 3);
@@ -157,7 +158,7 @@ describe('OptNeuron', () => {
         sizes.push(ist.size);
         return Math.abs(ist.spikes().length - 20);
       },
-    }).run({ maxEvals: 10 });
+    }).run({ maxEvals: 10, resultsFile: false });
     expect(sizes.every((s) => s === 20)).toBe(true);
     expect(fit.history.some((h) => h.lossSd > 0)).toBe(true);
   });
@@ -193,7 +194,7 @@ describe('recovery of Izhikevich RS from two synthetic sweeps', () => {
   const sweeps = syntheticSweeps(izhikevich, { params: truth, amplitudes: [10, 15], start: 100, stop: 900, duration: 1000, dt: 0.01, sampleDt: 0.1, peak: 30 });
   const EVALS = 250;
   const fitWith = (method: string, seed: number) =>
-    new OptNeuron(traceFitOptions({ model: izhikevich, sweeps, fit: ['a', 'b', 'c', 'd'], method, seed, batchSize: 10 })).run({ maxEvals: EVALS });
+    new OptNeuron(traceFitOptions({ model: izhikevich, sweeps, fit: ['a', 'b', 'c', 'd'], method, seed, batchSize: 10 })).run({ maxEvals: EVALS, resultsFile: false });
 
   it(`TPE reaches a lower loss than random search at ${EVALS} evaluations (median of 5 seeds) and reproduces spike counts`, async () => {
     const tpe = [];

@@ -42,7 +42,7 @@ describe('Hodgkin–Huxley conductances from the middle of wide bounds', () => {
         timeStep: 0.01,
         method,
         iterations: 100,
-      }).run({});
+      }).run({ resultsFile: false });
       for (const [p, v] of Object.entries(truth)) expect(Math.abs(fit.params[p]! - v) / v, `${method} ${p}`).toBeLessThan(0.01);
     }, 120_000);
   }
@@ -77,9 +77,9 @@ describe('first-order settings in a neuron fit', () => {
       iterations: 600,
       learningRate: 0.05,
     };
-    const fit = await new OptNeuron<Float64Array>({ ...base, optimizer: { betas: [0.9, 0.99], amsgrad: true }, optimizers: { EL: { method: 'sgd', lr: 0.02, momentum: 0.9 } } }).run({});
+    const fit = await new OptNeuron<Float64Array>({ ...base, optimizer: { betas: [0.9, 0.99], amsgrad: true }, optimizers: { EL: { method: 'sgd', lr: 0.02, momentum: 0.9 } } }).run({ resultsFile: false });
     for (const [p, v] of Object.entries(truth)) expect(Math.abs(fit.params[p]! - v) / Math.abs(v), p).toBeLessThan(0.02);
-    await expect(new OptNeuron<Float64Array>({ ...base, optimizer: { momentum: 0.9 } }).run({})).rejects.toThrow(/adam has no setting 'momentum'/);
+    await expect(new OptNeuron<Float64Array>({ ...base, optimizer: { momentum: 0.9 } }).run({ resultsFile: false })).rejects.toThrow(/adam has no setting 'momentum'/);
   }, 120_000);
 });
 
@@ -99,13 +99,13 @@ describe('parameters and callbacks', () => {
   };
 
   it("a 'clipped' parameter kind (TVB-Optim's BoundedParameter) fits in its own units", async () => {
-    const fit = await new OptNeuron<Float64Array>({ ...(await setup()), method: 'lbfgs', iterations: 200, kinds: { tau_m: 'clipped', R: 'clipped', EL: 'clipped' } }).run({});
+    const fit = await new OptNeuron<Float64Array>({ ...(await setup()), method: 'lbfgs', iterations: 200, kinds: { tau_m: 'clipped', R: 'clipped', EL: 'clipped' } }).run({ resultsFile: false });
     for (const [p, v] of Object.entries(truth)) expect(Math.abs(fit.params[p]! - v) / Math.abs(v), p).toBeLessThan(0.01);
   }, 60_000);
 
   it('callbacks reach the black-box searches, once per evaluation round', async () => {
     const rounds: number[] = [];
-    const fit = await new OptNeuron<Float64Array>({ ...(await setup()), method: 'tpe', batchSize: 5, callbacks: [(s) => (rounds.push(s.iteration), s.iteration >= 3)] }).run({ maxEvals: 100 });
+    const fit = await new OptNeuron<Float64Array>({ ...(await setup()), method: 'tpe', batchSize: 5, callbacks: [(s) => (rounds.push(s.iteration), s.iteration >= 3)] }).run({ maxEvals: 100, resultsFile: false });
     expect(rounds).toEqual([1, 2, 3]);
     expect(fit.history).toHaveLength(15);
     expect(fit.stopReason).toEqual({ search: 'user stop' });

@@ -14,7 +14,7 @@ describe('fluctuating input with every default: AdEx recovered from a 4 s Ornste
     const fitted = record(current(101));
     const fit = await new OptNeuron(
       traceFitOptions({ model: adex, sweeps: [fitted], fit: Object.keys(hidden), seed: 1, workers: availableParallelism(), onWarning: () => {} }),
-    ).run({});
+    ).run({ resultsFile: false });
     // the defaults chose: the coincidence loss, a coarser step than the fine one
     expect(fit.timeSteps!.search).toBeGreaterThan(fit.timeSteps!.fine);
     for (const unseen of [record(current(202)), record(current(303, 0.9, 2.5))]) {

@@ -39,7 +39,7 @@ describe("OptNeuron method 'sbi'", () => {
   it("is a method ('sbi'), next to CompNeuroPy's hyperopt and deap", async () => {
     expect(parseMethod('sbi')).toEqual({ sbi: true });
     expect(parseMethod('hyperopt')).toEqual({ search: 'tpe' });
-    await expect(new OptNeuron(base({ prior: new BoxUniform([0, 0], [1, 1]) })).run({ maxEvals: 20 })).rejects.toThrow(/prior has dimension 2 but 1 variables are fitted \(tau_m\)/);
+    await expect(new OptNeuron(base({ prior: new BoxUniform([0, 0], [1, 1]) })).run({ maxEvals: 20, resultsFile: false })).rejects.toThrow(/prior has dimension 2 but 1 variables are fitted \(tau_m\)/);
   });
 
   it('with `summary`: x_o = summary(target); the posterior holds the true tau_m, the MAP is re-simulated, the pair plot written beside the results file', async () => {
@@ -70,7 +70,7 @@ describe("OptNeuron method 'sbi'", () => {
   }, 300_000);
 
   it('rounds: 2 (truncated sequential NPE): the second round simulates only where the first posterior has mass', async () => {
-    const fit = await new OptNeuron(base({ summary, sbi: { rounds: 2 } })).run({ maxEvals: 1000, sbiPlotFile: join(dir, 'rounds', 'p.svg') });
+    const fit = await new OptNeuron(base({ summary, sbi: { rounds: 2 } })).run({ maxEvals: 1000, sbiPlotFile: join(dir, 'rounds', 'p.svg'), resultsFile: false });
     const tau = fit.history.map((h) => h.params['tau_m']!);
     const spread = (v: number[]) => Math.max(...v) - Math.min(...v);
     expect(spread(tau.slice(0, 500))).toBeGreaterThan(20); // round 1: the prior, 5..30
@@ -83,7 +83,7 @@ describe("OptNeuron method 'sbi'", () => {
 
   it("CompNeuroPy mode (no summary): x = getLoss's terms, x_o = zeros", async () => {
     const sbiPlotFile = join(dir, 'compneuropy', 'pairs.svg');
-    const fit = await new OptNeuron(base()).run({ maxEvals: 1000, sbiPlotFile });
+    const fit = await new OptNeuron(base()).run({ maxEvals: 1000, sbiPlotFile, resultsFile: false });
     const p = fit.posterior!;
     expect(p.observation).toEqual([0, 0]);
     expect(p.q05[0]!).toBeLessThan(15);

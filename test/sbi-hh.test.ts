@@ -34,7 +34,7 @@ describe("Hodgkin–Huxley by method 'sbi' from features of a 10 µA/cm² step",
       method: 'sbi',
       timeStep: 0.025,
       seed: 2,
-    }).run({ maxEvals: 2000, sbiPlotFile: join(dir, 'posterior.svg') });
+    }).run({ maxEvals: 2000, sbiPlotFile: join(dir, 'posterior.svg'), resultsFile: false });
     const p = fit.posterior!;
     const lines = p.names.map((n, i) => `${n}: 90 % CI [${p.q05[i]!.toPrecision(4)}, ${p.q95[i]!.toPrecision(4)}], MAP ${fit.params[n]!.toPrecision(4)}, true ${truth[n as keyof typeof truth]}`);
     console.log(lines.join('\n'), `\n${p.epochs} epochs, ${p.trainSeconds.toFixed(1)} s; ${p.coverage?.message}`);

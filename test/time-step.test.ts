@@ -24,7 +24,7 @@ describe("timeStep 'auto': search at a coarse step, confirm at the fine one", ()
     ['AdEx (fluctuating current)', adex, syntheticSweeps(adex, { currents: [ouCurrent({ mean: 300, sd: 150, tau: 5, duration: 1000, sampleDt: 0.1, seed: 4 })], dt: 0.005, sampleDt: 0.1, peak: 0 }), ['C', 'gL', 'b', 'VT']],
   ] as const) {
     it(`${name}: searches coarser than 0.01 ms, and the result's spikes agree with dt 0.005 within 0.1 ms`, async () => {
-      const fit = await new OptNeuron(traceFitOptions({ model, sweeps: [...sweeps], fit: [...fitted], seed: 1, onWarning: () => {} })).run({ maxEvals: 600 });
+      const fit = await new OptNeuron(traceFitOptions({ model, sweeps: [...sweeps], fit: [...fitted], seed: 1, onWarning: () => {} })).run({ maxEvals: 600, resultsFile: false });
       const steps = fit.timeSteps!;
       expect(steps.search).toBeGreaterThan(0.01);
       expect(steps.fine).toBeLessThanOrEqual(0.005);

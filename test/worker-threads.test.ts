@@ -32,8 +32,8 @@ describe('worker threads', () => {
 
   it('give results identical to one thread with the same seed', async () => {
     // long enough for the worker to join (it starts in about 1.5 s, while this thread goes on alone)
-    const one = await new OptNeuron(options(1)).run({ maxEvals: 3000 });
-    const two = await new OptNeuron(options(2)).run({ maxEvals: 3000 });
+    const one = await new OptNeuron(options(1)).run({ maxEvals: 3000, resultsFile: false });
+    const two = await new OptNeuron(options(2)).run({ maxEvals: 3000, resultsFile: false });
     expect(two.history).toEqual(one.history);
     expect(two.params).toEqual(one.params);
   }, 60_000);
@@ -43,7 +43,7 @@ describe('worker threads', () => {
     expect(() => new OptNeuron({ ...rest, workers: 2 })).toThrow(/workers > 1 needs `source`/);
     expect(() => new OptNeuron({ ...options(1), workers: 0 })).toThrow(/workers must be an integer >= 1, got 0/);
     const bad = new OptNeuron({ ...options(2), source: { module: join(root, 'examples', 'reduction.ts'), export: 'nothing' } });
-    await expect(bad.run({ maxEvals: 20 })).rejects.toThrow(/reduction.ts has no export 'nothing'/);
+    await expect(bad.run({ maxEvals: 20, resultsFile: false })).rejects.toThrow(/reduction.ts has no export 'nothing'/);
   }, 60_000);
 
   it('a population cut into blocks simulates exactly as one neuron alone (times come from step indices)', async () => {
@@ -76,7 +76,7 @@ export function options() {
     );
     const { options: build } = (await import(fixture)) as { options: () => OptNeuronOptions };
     const opt = new OptNeuron({ ...build(), workers: 2, source: { module: fixture, export: 'options' } });
-    await expect(opt.run({ maxEvals: 1e6 })).rejects.toThrow(/worker thread exited unexpectedly \(code 3\)/);
+    await expect(opt.run({ maxEvals: 1e6, resultsFile: false })).rejects.toThrow(/worker thread exited unexpectedly \(code 3\)/);
   }, 60_000);
 
   it('load a user\'s model module by its path; a CommonJS .ts module gets a hint', () => {

@@ -8,7 +8,7 @@ import { StartingPool, startEvaluationPool, workerOverrides } from './evaluation
 import { finishRun, fitRun } from './fit-run.ts';
 import { parseMethod, type FitMethod } from './method.ts';
 import { cmaesOptionsFromCompNeuroPy } from '../search/compneuropy-cma.ts';
-import type { FitResult, OptNeuronOptions, RunOptions } from './options.ts';
+import { DEFAULT_RESULTS_FILE, type FitResult, type OptNeuronOptions, type RunOptions } from './options.ts';
 import { refine } from './refine.ts';
 import { readResultsFile } from './results-file.ts';
 import { checkResumable, type ResultsHeader } from './results-contents.ts';
@@ -23,6 +23,7 @@ import type { Variables } from './variables.ts';
 import { runInference, sbiHooks } from './sbi-fit.ts';
 import type { FitRun } from './fit-run.ts';
 import { dirname, join } from 'node:path';
+import { isFiniteBox } from './variables.ts';
 
 export type { FitResult, OptNeuronOptions, RunOptions } from './options.ts';
 export type { GetLoss } from './evaluator.ts';
@@ -76,24 +77,34 @@ export class OptNeuron<Soll = unknown> {
       throw new Error('OptNeuron: workers > 1 needs `source`, the module that builds these options (worker threads cannot share the experiment, model or getLoss)');
     }
     const space: Space = {};
-    for (const f of this.variables.fitted) space[f.name] = uniform(f.low, f.high);
+    for (const f of this.variables.fitted) {
+      if (isFiniteBox(f)) space[f.name] = uniform(f.low, f.high);
+      else if (this.parsed.search && !o.fvSpace?.[f.name]) {
+        throw new Error(
+          `OptNeuron: variablesBounds.${f.name} is [${f.low}, ${f.high}], but method '${this.method}' searches a finite box: ` +
+            `give ${f.name} finite bounds, or use a gradient method alone (lbfgs, lm, adam, …), which fits one-sided and infinite bounds through transforms`,
+        );
+      }
+    }
     for (const [name, dim] of Object.entries(o.fvSpace ?? {})) {
       if (!(name in space)) throw new Error(`OptNeuron: fvSpace.${name} is not a fitted variable (fitted: ${Object.keys(space).join(', ')})`);
       space[name] = dim;
     }
-    validateSpace(space);
+    // a gradient fit alone searches nothing: its variables may all be unbounded
+    if (this.parsed.search || Object.keys(space).length > 0) validateSpace(space);
     this.space = space;
   }
 
   /** Runs the search for `maxEvals` evaluations and returns the best parameters with their results. */
-  async run(r: RunOptions): Promise<FitResult> {
+  async run(given: RunOptions): Promise<FitResult> {
+    const r = { ...given, resultsFile: given.resultsFile === false ? undefined : (given.resultsFile ?? DEFAULT_RESULTS_FILE) };
     if (this.parsed.sbi) return this.runSbi(r);
     const { search, refine: gradient } = this.parsed;
     // a search with a ceiling of its own (auto: it stops when converged) needs no budget
     const ceiling = search && FIT_DEFAULTS.maxEvalsPerParameter[search] !== undefined ? defaultMaxEvals(this.parsed, NaN, this.variables.fitted.length) : NaN;
     const maxEvals = search ? (r.maxEvals ?? ceiling) : 0;
     if (search && (!Number.isInteger(maxEvals) || maxEvals < 1)) throw new Error(`OptNeuron.run: maxEvals must be an integer >= 1, got ${r.maxEvals}`);
-    if (r.resume && !r.resultsFile) throw new Error('OptNeuron.run: resume needs a resultsFile');
+    if (r.resume && !given.resultsFile) throw new Error('OptNeuron.run: resume needs a resultsFile');
     if (r.maxSeconds !== undefined && !(r.maxSeconds > 0)) throw new Error(`OptNeuron.run: maxSeconds must be > 0, got ${r.maxSeconds}`);
     // 'auto': the search's step is chosen first (deterministic for a seed: a resume chooses the same)
     const fine = this.evaluator.timeStep;
@@ -136,6 +147,7 @@ export class OptNeuron<Soll = unknown> {
       search && this.workers > 1 && history.length < maxEvals ? startEvaluationPool(this.workers - 1, this.options.source!, { ...workerOverrides(this.options), timeStep: evaluator.timeStep }) : undefined,
     );
     const writer = new ResultsWriter(r.resultsFile);
+    if (given.resultsFile === undefined) process.stderr.write(`note: results go to ${r.resultsFile} (the default, as CompNeuroPy's best.npy; resultsFile: false writes none)\n`);
     try {
       const target = await evaluator.target();
       const fit = fitRun({ options: this.options, run: r, header, method: this.parsed, maxEvals, evaluator, target, pool, history, writer, started, previousSeconds });
@@ -172,7 +184,7 @@ export class OptNeuron<Soll = unknown> {
    * evaluation (and worker threads) as a search, NPE on their summary statistics, and the
    * posterior's MAP re-simulated as the fit's params; `fit.posterior` describes the posterior.
    */
-  private async runSbi(r: RunOptions): Promise<FitResult> {
+  private async runSbi(r: Omit<RunOptions, 'resultsFile'> & { resultsFile?: string }): Promise<FitResult> {
     const maxEvals = r.maxEvals ?? FIT_DEFAULTS.sbiSimulations;
     if (!Number.isInteger(maxEvals) || maxEvals < 10) throw new Error(`OptNeuron.run: maxEvals (the number of simulations for method 'sbi') must be an integer >= 10, got ${r.maxEvals}`);
     if (r.resume) throw new Error("OptNeuron.run: method 'sbi' cannot resume yet; run it again (its simulations are seeded: the same seed gives the same posterior)");

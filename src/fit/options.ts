@@ -90,8 +90,13 @@ export interface RunOptions {
   maxEvals?: number;
   /** Stop the search after this wall time (s), keeping every evaluation so far; gradient refinement still follows. */
   maxSeconds?: number;
-  /** JSON kept current as the fit goes (at most about once a second; at once on errors, SIGINT and SIGTERM), so an interrupted fit keeps what it evaluated. */
-  resultsFile?: string;
+  /**
+   * JSON kept current as the fit goes (at most about once a second; at once on errors, SIGINT and
+   * SIGTERM), so an interrupted fit keeps what it evaluated. Default {@link DEFAULT_RESULTS_FILE}
+   * (CompNeuroPy's `./dataRaw/parameter_fit/best.npy`, as JSON), overwritten by the next run
+   * there; `false` writes none.
+   */
+  resultsFile?: string | false;
   /**
    * Continue from `resultsFile`, exactly where it stopped: the search's sampler is restored
    * from the file; an interrupted gradient refinement (or a gradient fit alone) is redone from
@@ -111,6 +116,9 @@ export interface RunOptions {
   /** Method 'sbi': where the posterior's pair plot (SVG) goes; default `posterior.svg` beside `resultsFile`. */
   sbiPlotFile?: string;
 }
+
+/** Where `run()` writes its results without a `resultsFile`: CompNeuroPy's folder and name, relative to the working directory. */
+export const DEFAULT_RESULTS_FILE = 'dataRaw/parameter_fit/best.json';
 
 export interface FitResult {
   /** Best values of every variable: fitted, constant and computed. */

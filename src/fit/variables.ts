@@ -2,14 +2,25 @@ import { mathjs, type MathNode } from '../model/mathjs.ts';
 import { symbolsOf } from '../model/parse.ts';
 import type { NeuronModel } from '../model/neuron.ts';
 
-/** What OptNeuron is told about each name: `[lo, hi]` to fit, a number to hold, or an expression of other entries. */
-export type VariableBound = readonly [number, number] | number | string;
+/**
+ * What OptNeuron is told about each name: `[lo, hi]` to fit, a number to hold, or an expression
+ * of other entries. A side may be open (`[-80, Infinity]`, `[null, 0]`): gradient methods then
+ * fit through softplus (one side) or the identity (both); the black-box searches need a finite box.
+ */
+export type VariableBound = readonly [number | null, number | null] | number | string;
 export type VariablesBounds = Record<string, VariableBound>;
 
 export interface FittedVariable {
   name: string;
+  /** May be -Infinity. */
   low: number;
+  /** May be Infinity. */
   high: number;
+}
+
+/** Whether both bounds of a fitted variable are finite (the searches need that). */
+export function isFiniteBox(f: FittedVariable): boolean {
+  return Number.isFinite(f.low) && Number.isFinite(f.high);
 }
 
 /**
@@ -50,8 +61,14 @@ export class Variables {
         }
         raw.set(name, node);
       } else if (Array.isArray(b) && b.length === 2) {
-        const [x, y] = b as [number, number];
-        if (!Number.isFinite(x) || !Number.isFinite(y)) throw new Error(`variablesBounds.${name}: bounds [${x}, ${y}] must be finite numbers`);
+        // null is autograd-minimize's None: no bound on that side
+        const x = b[0] === null ? -Infinity : b[0];
+        const y = b[1] === null ? Infinity : b[1];
+        if (typeof x !== 'number' || typeof y !== 'number' || Number.isNaN(x) || Number.isNaN(y) || x === Infinity || y === -Infinity) {
+          throw new Error(`variablesBounds.${name}: bounds [${b[0]}, ${b[1]}] must be numbers, lo < Infinity and hi > -Infinity (null or ±Infinity for an open side)`);
+        }
+        const bothFinite = Number.isFinite(x) && Number.isFinite(y);
+        if (!bothFinite && !(x < y)) throw new Error(`variablesBounds.${name}: with an infinite side the bounds are [lo, hi] in that order, got [${x}, ${y}]`);
         const low = Math.min(x, y);
         const high = Math.max(x, y);
         if (low === high) throw new Error(`variablesBounds.${name}: both bounds are ${low}; give two different values to fit it, or the number alone to hold it`);

@@ -142,6 +142,16 @@ function prepare<Soll>(tf: TF, ctx: GradientContext<Soll>, s: GradientSettings, 
 export function startingPoints(variables: Pick<GradientVariables, 'fitted'>, count: number, given: Record<string, number>[], seed: number | string): Record<string, number>[] {
   const rng = neuronStreams(`starts:${seed}`, 1)[0]!;
   const points = given.slice(0, count);
+  for (const f of variables.fitted) {
+    if (Number.isFinite(f.low) && Number.isFinite(f.high)) continue;
+    // an open side has no middle to start from and no box to draw further starts in
+    if (points.length === 0 || points.some((p) => !Number.isFinite(p[f.name]))) {
+      throw new Error(`variablesBounds.${f.name} is [${f.low}, ${f.high}]: a gradient fit starts from the middle of the bounds, which has none; give initialParams: { ${f.name}: … }`);
+    }
+    if (count > points.length) {
+      throw new Error(`variablesBounds.${f.name} is [${f.low}, ${f.high}]: further starts are drawn inside the bounds, which are open; give ${f.name} finite bounds or use starts: ${points.length}`);
+    }
+  }
   while (points.length < count) {
     points.push(Object.fromEntries(variables.fitted.map((f) => [f.name, f.low + (f.high - f.low) * (points.length === 0 ? 0.5 : rng())])));
   }

@@ -14,11 +14,13 @@ import { bfgsMethod } from './methods/bfgs.ts';
 import { cgMethod } from './methods/cg.ts';
 import { newtonCgMethod } from './methods/newton-cg.ts';
 import { trustNcgMethod } from './methods/trust-ncg.ts';
+import { trustExactMethod } from './methods/trust-exact.ts';
 import { nelderMeadMethod } from './methods/nelder-mead.ts';
 import { augmentedLagrangianMethod } from './methods/augmented-lagrangian.ts';
+import { slsqpMethod } from './methods/slsqp.ts';
 
 /** The methods of {@link minimize}. */
-export const MINIMIZE_METHODS = ['lbfgs', 'bfgs', 'cg', 'newton-cg', 'trust-ncg', 'augmented-lagrangian', 'nelder-mead'] as const;
+export const MINIMIZE_METHODS = ['lbfgs', 'bfgs', 'cg', 'newton-cg', 'trust-ncg', 'trust-exact', 'slsqp', 'augmented-lagrangian', 'nelder-mead'] as const;
 export type MinimizeMethod = (typeof MINIMIZE_METHODS)[number];
 
 const METHODS: Record<MinimizeMethod, Method> = {
@@ -27,21 +29,23 @@ const METHODS: Record<MinimizeMethod, Method> = {
   cg: cgMethod,
   'newton-cg': newtonCgMethod,
   'trust-ncg': trustNcgMethod,
+  'trust-exact': trustExactMethod,
+  slsqp: slsqpMethod,
   'augmented-lagrangian': augmentedLagrangianMethod,
   'nelder-mead': nelderMeadMethod,
 };
 
-/** scipy's spellings, lower-cased. SLSQP and trust-constr map to the augmented Lagrangian with a warning. */
+/** scipy's spellings, lower-cased. trust-constr maps to SLSQP with a warning. */
 const SCIPY_NAMES: Record<string, MinimizeMethod> = {
   'l-bfgs-b': 'lbfgs',
   'l-bfgs': 'lbfgs',
   lbfgsb: 'lbfgs',
   newtoncg: 'newton-cg',
   trustncg: 'trust-ncg',
+  trustexact: 'trust-exact',
   neldermead: 'nelder-mead',
   auglag: 'augmented-lagrangian',
-  slsqp: 'augmented-lagrangian',
-  'trust-constr': 'augmented-lagrangian',
+  'trust-constr': 'slsqp',
 };
 
 /** A constraint as scipy writes it: `{ type: 'ineq', fun }` means fun(x) >= 0 (elementwise). */
@@ -77,9 +81,9 @@ export interface MinimizeOptions {
   tol?: number;
   /** Iteration limit; default max(1000, 200·n). */
   maxIter?: number;
-  /** Box and one-sided bounds (lbfgs, nelder-mead, augmented-lagrangian), e.g. `[null, 0]` or `{ U: [0, null] }`. */
+  /** Box and one-sided bounds (lbfgs, nelder-mead, slsqp, augmented-lagrangian), e.g. `[null, 0]` or `{ U: [0, null] }`. */
   bounds?: Bounds;
-  /** Constraints (augmented-lagrangian, also under its scipy names 'SLSQP' and 'trust-constr'). */
+  /** Constraints (slsqp, also under scipy's name 'trust-constr'; augmented-lagrangian). */
   constraints?: Constraint | Constraint[];
   /** float64: the gradient of fun, in x0's shape or flat. */
   jac?: (x: any) => unknown;
@@ -89,8 +93,8 @@ export interface MinimizeOptions {
   callback?: (state: MinimizeState) => boolean | 'stop' | void | Promise<boolean | 'stop' | void>;
   /**
    * Method options: gtol, ftol, xtol (override tol), maxcor (L-BFGS memory), maxfev and
-   * adaptive, xatol, fatol (Nelder–Mead), initialTrustRadius, maxTrustRadius (trust-ncg),
-   * ctol, mu, maxOuter (augmented-lagrangian).
+   * adaptive, xatol, fatol (Nelder–Mead), initialTrustRadius, maxTrustRadius (trust-ncg, trust-exact),
+   * ctol (slsqp, augmented-lagrangian), mu, maxOuter (augmented-lagrangian).
    */
   options?: Record<string, unknown>;
   /** The tfjs namespace to use (default: the one {@link loadTf} loads). */
@@ -116,8 +120,8 @@ function resolveMethod(name: string | undefined): MinimizeMethod {
   if ((MINIMIZE_METHODS as readonly string[]).includes(key)) return key as MinimizeMethod;
   const mapped = SCIPY_NAMES[key];
   if (!mapped) throw new Error(`minimize: unknown method '${name}' (known: ${MINIMIZE_METHODS.join(', ')}, or scipy's spellings such as 'L-BFGS-B')`);
-  if (key === 'slsqp' || key === 'trust-constr') {
-    process.stderr.write(`warning: minimize method '${name}' runs the augmented Lagrangian here (same problems and conventions, different iterates)\n`);
+  if (key === 'trust-constr') {
+    process.stderr.write(`warning: minimize method '${name}' runs SLSQP here (same problems and conventions, different iterates)\n`);
   }
   return mapped;
 }
@@ -215,12 +219,12 @@ export async function minimize<X extends ParamTree>(fun: (x: any) => unknown, x0
   const tol = options.tol;
   const num = (v: unknown, fallback: number) => (typeof v === 'number' ? v : fallback);
   const constraints = options.constraints === undefined ? [] : Array.isArray(options.constraints) ? options.constraints : [options.constraints];
-  if (constraints.length > 0 && method !== 'augmented-lagrangian') {
-    throw new Error(`minimize: method '${method}' takes no constraints; use method 'augmented-lagrangian' (or its scipy names 'SLSQP', 'trust-constr')`);
+  if (constraints.length > 0 && method !== 'augmented-lagrangian' && method !== 'slsqp') {
+    throw new Error(`minimize: method '${method}' takes no constraints; use method 'slsqp' (or 'trust-constr', run by SLSQP) or 'augmented-lagrangian'`);
   }
   const bounds = options.bounds === undefined ? undefined : expandBounds(spec, options.bounds);
-  if (bounds && !['lbfgs', 'nelder-mead', 'augmented-lagrangian'].includes(method)) {
-    throw new Error(`minimize: method '${method}' takes no bounds; use 'lbfgs', 'nelder-mead' or 'augmented-lagrangian'`);
+  if (bounds && !['lbfgs', 'nelder-mead', 'slsqp', 'augmented-lagrangian'].includes(method)) {
+    throw new Error(`minimize: method '${method}' takes no bounds; use 'lbfgs', 'nelder-mead', 'slsqp' or 'augmented-lagrangian'`);
   }
   const settings: MethodSettings = {
     gtol: num(o.gtol, tol ?? 1e-5),
