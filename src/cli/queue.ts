@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { RecordingOptions } from '../io/recording.ts';
 import type { FitJob, JobData } from '../distributed/job.ts';
 import { sweepToData } from '../distributed/job-spec.ts';
-import { addRecordingInputOptions, loadRecordingInputs } from './recording-input.ts';
+import { addRecordingInputOptions, loadRecordingInputs, type CsvFlags } from './recording-input.ts';
 import { detectFormat } from '../io/recording-file.ts';
 import { openSync, readSync, closeSync } from 'node:fs';
 import { DEFAULT_QUEUE } from '../distributed/connection.ts';
@@ -33,7 +33,7 @@ function withConnection(cmd: Command): Command {
     .option('--queue <name>', 'queue name', DEFAULT_QUEUE);
 }
 
-interface AddFlags extends ConnectionFlags {
+interface AddFlags extends ConnectionFlags, CsvFlags {
   manifest?: string;
   name?: string;
   shared?: boolean;
@@ -51,12 +51,6 @@ interface AddFlags extends ConnectionFlags {
   seed?: string;
   batchSize?: string;
   workers?: string;
-  tCol: string;
-  iCol?: string;
-  vCol: string;
-  timeUnit: string;
-  voltageUnit: string;
-  currentScale: string;
   attempts: string;
   json?: boolean;
 }

@@ -122,17 +122,7 @@ function parseAbf2(r: ByteReader): AbfFile {
     const signalOffset = r.f32(o + 52, what);
     const name = str(r.i32(o + 74, what));
     const unit = str(r.i32(o + 78, what));
-    channels.push({ index: c, name, unit, kind: unitKind(unit) });
-    scales.push(adcScale(adcRange, adcResolution, instrumentScale, signalGain, programmableGain, telegraph ? additGain : 1, instrumentOffset, signalOffset));
-    Object.assign(header, {
-      [`nTelegraphEnable[${c}]`]: telegraph,
-      [`fTelegraphAdditGain[${c}]`]: additGain,
-      [`fADCProgrammableGain[${c}]`]: programmableGain,
-      [`fInstrumentScaleFactor[${c}]`]: instrumentScale,
-      [`fInstrumentOffset[${c}]`]: instrumentOffset,
-      [`fSignalGain[${c}]`]: signalGain,
-      [`fSignalOffset[${c}]`]: signalOffset,
-    });
+    addAdcChannel({ channels, scales, header }, c, { name, unit, adcRange, adcResolution, telegraph, additGain, programmableGain, instrumentScale, instrumentOffset, signalGain, signalOffset });
   }
   const dacs: DacTable[] = [];
   for (let d = 0; d < dac.count; d++) {
@@ -245,17 +235,7 @@ function parseAbf1(r: ByteReader): AbfFile {
     const signalOffset = r.f32(1114 + 4 * physical);
     const telegraph = extended ? r.i16(4512 + 2 * physical) : 0;
     const additGain = extended ? r.f32(4576 + 4 * physical) : 1;
-    channels.push({ index: c, name, unit, kind: unitKind(unit) });
-    scales.push(adcScale(adcRange, adcResolution, instrumentScale, signalGain, programmableGain, telegraph ? additGain : 1, instrumentOffset, signalOffset));
-    Object.assign(header, {
-      [`nTelegraphEnable[${c}]`]: telegraph,
-      [`fTelegraphAdditGain[${c}]`]: additGain,
-      [`fADCProgrammableGain[${c}]`]: programmableGain,
-      [`fInstrumentScaleFactor[${c}]`]: instrumentScale,
-      [`fInstrumentOffset[${c}]`]: instrumentOffset,
-      [`fSignalGain[${c}]`]: signalGain,
-      [`fSignalOffset[${c}]`]: signalOffset,
-    });
+    addAdcChannel({ channels, scales, header }, c, { name, unit, adcRange, adcResolution, telegraph, additGain, programmableGain, instrumentScale, instrumentOffset, signalGain, signalOffset });
   }
   // ABF 1 keeps the epoch tables of two DACs (10 epochs each) in the extended header
   const dacs: DacTable[] = [];
@@ -327,19 +307,40 @@ function parseAbf1(r: ByteReader): AbfFile {
 }
 
 /** From an ADC count to the channel's unit (Axon's formula: range over resolution, over the gains, plus the offsets). */
-function adcScale(range: number, resolution: number, instrumentScale: number, signalGain: number, programmableGain: number, additGain: number, instrumentOffset: number, signalOffset: number): AdcScale {
-  const gain = instrumentScale * signalGain * programmableGain * additGain;
-  return { scale: gain !== 0 && resolution !== 0 ? range / resolution / gain : 1, offset: instrumentOffset - signalOffset };
+/** One ADC channel's header fields, as both ABF versions store them (at different places). */
+interface AdcFields {
+  name: string;
+  unit: string;
+  adcRange: number;
+  adcResolution: number;
+  telegraph: number;
+  additGain: number;
+  programmableGain: number;
+  instrumentScale: number;
+  instrumentOffset: number;
+  signalGain: number;
+  signalOffset: number;
 }
 
-interface Parts {
-  format: 'abf1' | 'abf2';
-  fileVersion: string;
-  operationMode: number;
-  protocolPath: string;
-  creator: string;
-  comment: string;
-  channels: ChannelInfo[];
+/** Adds channel `c`: its description, its integer-to-unit scaling, and its gains under pyABF's header names. */
+function addAdcChannel(out: { channels: ChannelInfo[]; scales: AdcScale[]; header: AbfFile['header'] }, c: number, f: AdcFields): void {
+  out.channels.push({ index: c, name: f.name, unit: f.unit, kind: unitKind(f.unit) });
+  // the telegraphed gain counts only where the telegraph is on
+  const gain = f.instrumentScale * f.signalGain * f.programmableGain * (f.telegraph ? f.additGain : 1);
+  out.scales.push({ scale: gain !== 0 && f.adcResolution !== 0 ? f.adcRange / f.adcResolution / gain : 1, offset: f.instrumentOffset - f.signalOffset });
+  Object.assign(out.header, {
+    [`nTelegraphEnable[${c}]`]: f.telegraph,
+    [`fTelegraphAdditGain[${c}]`]: f.additGain,
+    [`fADCProgrammableGain[${c}]`]: f.programmableGain,
+    [`fInstrumentScaleFactor[${c}]`]: f.instrumentScale,
+    [`fInstrumentOffset[${c}]`]: f.instrumentOffset,
+    [`fSignalGain[${c}]`]: f.signalGain,
+    [`fSignalOffset[${c}]`]: f.signalOffset,
+  });
+}
+
+/** What each version's header parser hands to {@link assemble}. */
+interface Parts extends Pick<AbfFile, 'format' | 'fileVersion' | 'operationMode' | 'protocolPath' | 'creator' | 'comment' | 'channels'> {
   scales: AdcScale[];
   dacs: DacTable[];
   sampleIntervalUs: number;
