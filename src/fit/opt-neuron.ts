@@ -267,6 +267,7 @@ export class OptNeuron<Soll = unknown> {
       timeStep,
       numRepLoss: this.evaluator.numRepLoss,
       fitted: this.variables.fitted,
+      ...(this.variables.arrays.length > 0 ? { arrayVariables: this.variables.arrays } : {}),
       // hashing the data costs time in proportion to it: only for a file
       ...(withFingerprint ? { fingerprint: fitFingerprint(o, settings) } : {}),
     };

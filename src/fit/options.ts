@@ -123,6 +123,12 @@ export const DEFAULT_RESULTS_FILE = 'dataRaw/parameter_fit/best.json';
 export interface FitResult {
   /** Best values of every variable: fitted, constant and computed. */
   params: Record<string, number>;
+  /**
+   * Array-valued variables' best values, elements in order (`{ w: [1.2, 0.8] }`); their
+   * elements' scalars (`w_0`, `w_1`) are in `params`, which stays flat so that it can be
+   * handed to `pop.set()`, where an array would mean one value per neuron.
+   */
+  arrays: Record<string, number[]>;
   loss: number;
   lossSd: number;
   method: string;
