@@ -40,6 +40,8 @@ export interface OptNeuronOptions<Soll = unknown> extends Omit<EvaluatorOptions<
   optimizer?: GradientSettings['optimizer'];
   /** Per parameter, its own optimiser and settings (jaxley's TypeOptimizer). */
   optimizers?: GradientSettings['optimizers'];
+  /** Adam/SGD/RMSProp: each step on `miniBatch` sweeps drawn at random (seeded), for an experiment that loops over `this.sweepsToRun(n)`; see {@link GradientSettings.miniBatch}. */
+  miniBatch?: number;
   /** Starts of gradient fitting, run as one batch (Adam/SGD/RMSProp). Default 1 (3 after a search). */
   starts?: number;
   /** Where gradient fitting starts (default: the middle of the bounds; further starts drawn inside them). */

@@ -60,9 +60,9 @@ export function checkResumable(previous: ResultsFile, header: ResultsHeader, pat
   return differences;
 }
 
-/** @internal The evaluation with the lowest finite loss (the first of equals), if any. */
+/** @internal The evaluation with the lowest finite loss (the first of equals), if any; a mini-batch step's loss over some sweeps does not count. */
 export function bestEvaluation(history: Evaluation[]): Evaluation | undefined {
   let best: Evaluation | undefined;
-  for (const h of history) if (Number.isFinite(h.loss) && (!best || h.loss < best.loss)) best = h;
+  for (const h of history) if (Number.isFinite(h.loss) && !h.batch && (!best || h.loss < best.loss)) best = h;
   return best;
 }
