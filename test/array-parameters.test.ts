@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineNeuron, Experiment, OptNeuron, Population, step, mse, type Results, type OptNeuronOptions } from '../src/index.ts';
 import { Variables } from '../src/fit/variables.ts';
+import { fitFingerprint } from '../src/fit/fingerprint.ts';
 
 /**
  * A leaky integrate-and-fire membrane (threshold far above these steps) driven in sweep k by
@@ -93,5 +94,14 @@ describe('array-valued parameters (per-sweep step amplitudes)', () => {
     const ok = new Variables({ amp: [[0, 0, 0], [4, 4, 4]], tau: 12 }, lifSteps);
     expect(ok.arrays).toEqual([{ name: 'amp', elements: ['amp_0', 'amp_1', 'amp_2'] }]);
     expect(ok.shape({ amp_0: 1, amp_1: 2, amp_2: 3 })).toEqual({ amp: [1, 2, 3] });
+  });
+
+  it('a resume tells array bounds and masks apart (the fingerprint holds them)', async () => {
+    const o = await base();
+    const settings = { method: 'lbfgs', seed: 0, timeStep: 0.1, numRepLoss: 1 };
+    const of = (variablesBounds: OptNeuronOptions['variablesBounds']) => fitFingerprint({ ...o, variablesBounds }, settings).variables;
+    const bounds = [[0, 0, 0], [4, 4, 4]] as const;
+    expect(of({ amp: { bounds, mask: [true, false, true] } })).not.toBe(of({ amp: { bounds, mask: [true, true, false] } }));
+    expect(of({ amp: bounds })).not.toBe(of({ amp: [[0, 0, 0], [4, 4, 5]] }));
   });
 });
