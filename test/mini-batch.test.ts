@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defineNeuron, Experiment, OptNeuron, Population, step, mse, type Results, type OptNeuronOptions } from '../src/index.ts';
+import { defineNeuron, Experiment, OptNeuron, Population, step, mse, syntheticSweeps, traceFitOptions, type Results, type OptNeuronOptions } from '../src/index.ts';
+import { lif } from '../models/index.ts';
 import { miniBatches } from '../src/gradient/strategies/first-order.ts';
 
 /** A leaky membrane (a LIF whose threshold these steps never reach), one sweep per step amplitude. */
@@ -92,5 +93,23 @@ describe('mini-batches in gradient fits (Adam, SGD, RMSProp)', () => {
     const plain = new Plain();
     await expect(plain.execute(new Population(leaky, 1), { sweeps: [0] })).rejects.toThrow(/did not loop over this.sweepsToRun\(n\)/);
     await expect(new Steps().execute(new Population(leaky, 1), { sweeps: [7] })).rejects.toThrow(/sweeps 7 were asked for, but the protocol has 6/);
+  }, 60_000);
+
+  it("fit-trace's options take a mini-batch: ReplaySweeps runs only the drawn sweeps, the loss compares each with its own", async () => {
+    // subthreshold LIF steps (R·I <= 9 mV below its 15 mV threshold), 4 sweeps
+    const truthLif = { tau_m: 15, R: 6 };
+    const sweeps = syntheticSweeps(lif, { amplitudes: [0.6, 0.9, 1.2, 1.5], start: 5, stop: 35, duration: 40, dt: 0.1, sampleDt: 0.1, params: truthLif });
+    const o = traceFitOptions({ model: lif, sweeps, fit: ['tau_m', 'R'], bounds: { tau_m: [5, 40], R: [2, 12] }, loss: 'mse', method: 'adam', timeStep: 0.1 });
+    const chunks: number[] = [];
+    const experiment = o.experiment as Experiment;
+    const execute = experiment.execute.bind(experiment);
+    experiment.execute = async (pop, record) => {
+      const r = await execute(pop, record);
+      chunks.push(r.numChunks);
+      return r;
+    };
+    const fit = await new OptNeuron({ ...o, miniBatch: 1, iterations: 300, learningRate: 0.05 }).run({ resultsFile: false });
+    for (const [p, v] of Object.entries(truthLif)) expect(Math.abs(fit.params[p]! - v) / v, `${p} = ${fit.params[p]}`).toBeLessThan(0.01);
+    expect(chunks).toEqual([4, ...Array(299).fill(1), 4, 4]);
   }, 60_000);
 });
