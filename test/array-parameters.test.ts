@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineNeuron, Experiment, OptNeuron, Population, step, mse, type Results, type OptNeuronOptions } from '../src/index.ts';
-import { Variables } from '../src/fit/variables.ts';
+import { countFitted, Variables } from '../src/fit/variables.ts';
 import { fitFingerprint } from '../src/fit/fingerprint.ts';
 
 /**
@@ -94,6 +94,9 @@ describe('array-valued parameters (per-sweep step amplitudes)', () => {
     const ok = new Variables({ amp: [[0, 0, 0], [4, 4, 4]], tau: 12 }, lifSteps);
     expect(ok.arrays).toEqual([{ name: 'amp', elements: ['amp_0', 'amp_1', 'amp_2'] }]);
     expect(ok.shape({ amp_0: 1, amp_1: 2, amp_2: 3 })).toEqual({ amp: [1, 2, 3] });
+    // what the CLI sizes its default budget by
+    expect(countFitted({ amp: [[0, 0, 0], [4, 4, 4]], tau: [5, 20], R: 5 })).toBe(4);
+    expect(countFitted({ amp: { bounds: [[0, 0, 0], [4, 4, 4]], mask: [true, false, true] } })).toBe(2);
   });
 
   it('a resume tells array bounds and masks apart (the fingerprint holds them)', async () => {

@@ -80,8 +80,9 @@ describe('mini-batches in gradient fits (Adam, SGD, RMSProp)', () => {
 
   it('refused for methods with line searches, and for an experiment that does not loop over sweepsToRun', async () => {
     const o = await base(new Steps());
-    await expect(new OptNeuron({ ...o, method: 'lbfgs', miniBatch: 2 }).run({ resultsFile: false })).rejects.toThrow(/miniBatch applies to adam, sgd and rmsprop .* not 'lbfgs'/);
-    await expect(new OptNeuron({ ...o, miniBatch: 0 }).run({ resultsFile: false })).rejects.toThrow(/miniBatch must be an integer >= 1/);
+    expect(() => new OptNeuron({ ...o, method: 'lbfgs', miniBatch: 2 })).toThrow(/miniBatch applies to the gradient steps of adam, sgd and rmsprop, not method 'lbfgs'/);
+    expect(() => new OptNeuron({ ...o, method: 'tpe', miniBatch: 2 })).toThrow(/not method 'tpe'/);
+    expect(() => new OptNeuron({ ...o, miniBatch: 0 })).toThrow(/miniBatch must be an integer >= 1/);
     class Plain extends Experiment {
       run(pop: Population): Results {
         this.monitors.add(['v']);
@@ -98,8 +99,11 @@ describe('mini-batches in gradient fits (Adam, SGD, RMSProp)', () => {
   it("fit-trace's options take a mini-batch: ReplaySweeps runs only the drawn sweeps, the loss compares each with its own", async () => {
     // subthreshold LIF steps (R·I <= 9 mV below its 15 mV threshold), 4 sweeps
     const truthLif = { tau_m: 15, R: 6 };
+    const warnings: string[] = [];
     const sweeps = syntheticSweeps(lif, { amplitudes: [0.6, 0.9, 1.2, 1.5], start: 5, stop: 35, duration: 40, dt: 0.1, sampleDt: 0.1, params: truthLif });
-    const o = traceFitOptions({ model: lif, sweeps, fit: ['tau_m', 'R'], bounds: { tau_m: [5, 40], R: [2, 12] }, loss: 'mse', method: 'adam', timeStep: 0.1 });
+    const o = traceFitOptions({ model: lif, sweeps, fit: ['tau_m', 'R'], bounds: { tau_m: [5, 40], R: [2, 12] }, loss: 'mse', method: 'adam', timeStep: 0.1, onWarning: (m) => warnings.push(m) });
+    // subthreshold on purpose: the check of the sweeps says so
+    expect(warnings.join('\n')).toMatch(/no sweep's voltage crosses the spike threshold/);
     const chunks: number[] = [];
     const experiment = o.experiment as Experiment;
     const execute = experiment.execute.bind(experiment);

@@ -47,6 +47,18 @@ export interface FittedVariable {
   high: number;
 }
 
+/** How many scalars `variablesBounds` fits: a `[lo, hi]` pair is one, an array variable one per unmasked element. */
+export function countFitted(bounds: VariablesBounds): number {
+  let n = 0;
+  for (const b of Object.values(bounds)) {
+    if (isArrayBound(b)) {
+      const form = (Array.isArray(b) ? { bounds: b } : b) as { bounds: readonly unknown[][]; mask?: readonly boolean[] };
+      n += form.mask ? form.mask.filter((m) => m !== false).length : (form.bounds[0]?.length ?? 0);
+    } else if (Array.isArray(b)) n++;
+  }
+  return n;
+}
+
 /** Whether both bounds of a fitted variable are finite (the searches need that). */
 export function isFiniteBox(f: FittedVariable): boolean {
   return Number.isFinite(f.low) && Number.isFinite(f.high);
