@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defineNeuron, Experiment, OptNeuron, Population, step, mse, syntheticSweeps, traceFitOptions, type Results, type OptNeuronOptions } from '../src/index.ts';
 import { lif } from '../models/index.ts';
 import { miniBatches } from '../src/gradient/strategies/first-order.ts';
+import { bestIndex } from '../src/plot/specs.ts';
 
 /** A leaky membrane (a LIF whose threshold these steps never reach), one sweep per step amplitude. */
 const leaky = defineNeuron({ name: 'leaky', parameters: { tau: 10, R: 5, EL: -70, I: 0 }, equations: 'dv/dt = (EL - v + R * I) / tau : init = -70' });
@@ -76,6 +77,8 @@ describe('mini-batches in gradient fits (Adam, SGD, RMSProp)', () => {
     }
     expect(miniBatches(3, 10, 5)!()).not.toEqual(undefined);
     expect(miniBatches(6, 6, 0)).toBeUndefined();
+    // the report's best evaluation is never a mini-batch step's (its loss is over some sweeps only)
+    expect(bestIndex([{ loss: 5 }, { loss: 1, batch: [0] }, { loss: 3 }])).toBe(2);
   });
 
   it('refused for methods with line searches, and for an experiment that does not loop over sweepsToRun', async () => {
