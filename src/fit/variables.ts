@@ -17,6 +17,13 @@ export type VariablesBounds = Record<string, VariableBound>;
  * Element k is the scalar `name_k` (a model parameter, state variable or helper of that
  * name): the search and the gradient see one dimension per fitted element, and
  * `fit.arrays[name]` gives the elements back in order.
+ *
+ * ```ts
+ * // a model with parameters amp_0, amp_1, amp_2 (one step amplitude per sweep)
+ * const vars = new Variables({ amp: { bounds: [[0, 0, 0], [4, 4, 4]], mask: [true, false, true], init: [1, 2.1, 1] } }, lifSteps);
+ * vars.fitted.map((f) => f.name); // ['amp_0', 'amp_2']: amp_1 is held at 2.1
+ * vars.shape(vars.resolve({ amp_0: 1.3, amp_2: 0.7 })); // { amp: [1.3, 2.1, 0.7] }
+ * ```
  */
 export type ArrayBound =
   | readonly [readonly (number | null)[], readonly (number | null)[]]
