@@ -66,6 +66,18 @@ describe('mini-batches in gradient fits (Adam, SGD, RMSProp)', () => {
     expect(fit.history.filter((h) => !h.batch).map((h) => h.loss)).toContain(fit.loss);
   }, 60_000);
 
+  it('a callback that stops a mini-batch fit gets the stopping point scored on every sweep', async () => {
+    const steps = new Steps();
+    const fit = await new OptNeuron({ ...(await base(steps)), miniBatch: 2, callbacks: [({ iteration }) => iteration === 5] }).run({ resultsFile: false });
+    expect(fit.stopReason.gradient).toBe('user stop');
+    expect(steps.simulated).toEqual([6, 2, 2, 2, 2, 2, 6, 6]);
+    const last = fit.history[fit.history.length - 1]!;
+    expect(last.batch).toBeUndefined();
+    // it moved from the start: the whole loss at the stopping point is the fit's
+    expect(fit.loss).toBe(last.loss);
+    expect(fit.loss).toBeLessThan(fit.history[0]!.loss);
+  }, 60_000);
+
   it('the draws are seeded, without repeats within a batch, and a batch of every sweep is refused with a warning', () => {
     const a = miniBatches(3, 10, 4)!;
     const b = miniBatches(3, 10, 4)!;

@@ -57,7 +57,11 @@ export const firstOrder: GradientStrategy = {
       record(results, iteration);
       const best = results.reduce((a, b) => (b.loss < a.loss ? b : a));
       const asked = stop(iteration, best.loss, best.params);
-      if (asked) return { iterations: iteration + 1, stoppedBy: asked };
+      if (asked) {
+        // a mini-batch's loss is not the whole loss: the point a callback stopped at is scored on every sweep
+        if (draw) record(await evaluate(us), iteration);
+        return { iterations: iteration + 1, stoppedBy: asked };
+      }
       us = us.map((u, k) => {
         const { updates, state } = optimisers[k]!.update(vectors[k]!.pullback(u, results[k]!.grad), states[k], u);
         states[k] = state;
