@@ -125,7 +125,7 @@ export class Variables {
         if (low === high) throw new Error(`variablesBounds.${name}: both bounds are ${low}; give two different values to fit it, or the number alone to hold it`);
         this.fitted.push({ name, low, high });
       } else {
-        throw new Error(`variablesBounds.${name}: expected [lo, hi], a number or an expression string, got ${JSON.stringify(b)}`);
+        throw new Error(`variablesBounds.${name}: expected [lo, hi], [[lo0, …], [hi0, …]] (an array variable), a number or an expression string, got ${JSON.stringify(b)}`);
       }
     }
     if (this.fitted.length === 0) throw new Error('variablesBounds: nothing to fit (give at least one [lo, hi] pair)');
