@@ -23,7 +23,7 @@ export { Evaluator, type EvaluatorOptions, type GetLoss, type Target } from './f
 export { startEvaluationPool } from './fit/evaluation-pool.ts';
 export { parseMethod, fitMethods, type FitMethod } from './fit/method.ts';
 export { FIT_DEFAULTS, defaultMaxEvals, defaultStarts, plannedEvaluations, type FitDefaults } from './fit/defaults.ts';
-export { Variables, type VariablesBounds, type VariableBound } from './fit/variables.ts';
+export { Variables, elementName, type VariablesBounds, type VariableBound, type ArrayBound, type ArrayVariable } from './fit/variables.ts';
 export { traceFitOptions, TRACE_LOSSES, type TraceFitSpec, type TraceLoss } from './fit/trace-fit.ts';
 export { validateOnSweeps, type Validation, type SweepValidation } from './fit/validate.ts';
 export { readResultsFile, type ResultsFile, type Evaluation } from './fit/results-file.ts';

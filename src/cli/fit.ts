@@ -26,6 +26,7 @@ import { example } from './help.ts';
 import { addRecordingInputOptions, csvOptions, loadRecordingInputs, type CsvFlags } from './recording-input.ts';
 import { progressBar, terminalRestore } from './progress.ts';
 import { interruptMessage, onInterrupt } from '../fit/results-writer.ts';
+import { countFitted } from '../fit/variables.ts';
 
 interface CommonOptions {
   method?: string;
@@ -40,6 +41,7 @@ interface CommonOptions {
   batchSize?: string;
   iters?: string;
   lr?: string;
+  miniBatch?: string;
   starts?: string;
   report?: boolean;
   historyCsv?: string;
@@ -69,6 +71,7 @@ function addCommon(cmd: Command, defaultEvals: number): Command {
     .option('--method <m>', `auto (the default: TPE exploration, then CMA-ES), ${Object.keys(samplers).filter((m) => m !== 'auto').join(', ')} (search); ${GRADIENT_METHODS.join(', ')} (gradient); tpe+adam, cmaes+lbfgs, ... (search, then gradient refinement); sbi (simulation-based inference: a posterior, its MAP as the fit; --max-evals simulations, default ${FIT_DEFAULTS.sbiSimulations})`)
     .option('--iters <n>', `gradient steps (default ${FIT_DEFAULTS.iterations})`)
     .option('--lr <rate>', `learning rate of adam, sgd, rmsprop (default ${FIT_DEFAULTS.learningRate})`)
+    .option('--mini-batch <k>', 'adam, sgd, rmsprop: each gradient step simulates k of the sweeps, drawn at random (seeded); the first step and the end point use all')
     .option('--starts <n>', `gradient starts, run as one batch (default ${FIT_DEFAULTS.starts}, or ${FIT_DEFAULTS.startsAfterSearch} after a search)`)
     .option('--max-evals <n>', `evaluations in all, resumed ones included (default ${methodEvals()}, else ${defaultEvals})`)
     .option('--max-seconds <s>', 'stop the search after this wall time (the evaluations so far are kept)')
@@ -136,7 +139,7 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, settings
   const mod = <T,>(value: T): T | undefined => (settings.module !== undefined ? value : undefined);
   const method = settings.take('method', 'method', common.method, mod(options.method), FIT_DEFAULTS.method);
   const parsed = fitMethod(method);
-  const fittedCount = Object.values(options.variablesBounds).filter((b) => Array.isArray(b)).length;
+  const fittedCount = countFitted(options.variablesBounds);
   const maxEvals = parsed.search
     ? settings.take('maxEvals', 'maxEvals', positiveInteger(common.maxEvals, '--max-evals'), undefined, defaultMaxEvals(parsed, defaultEvals, fittedCount))
     : (positiveInteger(common.maxEvals, '--max-evals') ?? defaultMaxEvals(parsed, defaultEvals, fittedCount));
@@ -164,12 +167,15 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, settings
     starts = positiveInteger(common.starts, '--starts') ?? options.starts;
     learningRate ??= options.learningRate;
   }
+  const miniBatch = parsed.refine
+    ? settings.take('miniBatch', 'miniBatch', positiveInteger(common.miniBatch, '--mini-batch'), mod(options.miniBatch), undefined)
+    : (positiveInteger(common.miniBatch, '--mini-batch') ?? options.miniBatch);
   const batchSize = settings.take('batchSize', 'batchSize', positiveInteger(common.batchSize, '--batch-size'), mod(options.batchSize), undefined);
   const workers = settings.take('workers', 'workers', positiveInteger(common.workers, '--workers'), mod(options.workers), availableParallelism());
   settings.take('timeStep', 'dt', options.timeStep, mod(options.timeStep), options.timeStep ?? FIT_DEFAULTS.timeStep);
   let opt: OptNeuron;
   try {
-    opt = new OptNeuron({ ...options, method, iterations, starts, learningRate, seed, batchSize, workers });
+    opt = new OptNeuron({ ...options, method, iterations, starts, learningRate, seed, batchSize, workers, ...(miniBatch !== undefined ? { miniBatch } : {}) });
   } catch (err) {
     throw new UsageError((err as Error).message.replace(/^OptNeuron: /, ''));
   }

@@ -71,6 +71,12 @@ export interface ExperimentOptions {
   recordingPeriod?: number;
 }
 
+/** What a driver may ask of one `execute()` besides recording. */
+export interface ExecuteOptions extends ExperimentOptions {
+  /** Only these sweeps, for an experiment that loops over {@link Experiment.sweepsToRun} (a gradient fit's mini-batch). */
+  sweeps?: readonly number[];
+}
+
 /**
  * A protocol, as in CompNeuroPy: subclass it and implement `run(pop)`, which sets
  * inputs and parameters, calls `this.simulate(ms)` and `this.reset()`, records with
@@ -89,6 +95,9 @@ export abstract class Experiment {
   data: Record<string, unknown> = {};
   private population?: Population;
   private monitorSet?: Monitors;
+  /** The sweeps a driver asked this run for (a mini-batch), and what {@link sweepsToRun} handed out. */
+  private askedSweeps?: readonly number[];
+  private ranSweeps?: { indices: number[]; count: number };
 
   constructor(readonly options: ExperimentOptions = {}) {}
 
@@ -119,9 +128,11 @@ export abstract class Experiment {
    * Runs `run()` on `pop` with fresh monitors and data; what drivers and the CLI call.
    * `record` adds to (and overrides) the experiment's own recording options.
    */
-  async execute(pop: Population, record: ExperimentOptions = {}): Promise<Results> {
+  async execute(pop: Population, record: ExecuteOptions = {}): Promise<Results> {
     this.monitorSet?.dispose();
     this.population = pop;
+    this.askedSweeps = record.sweeps;
+    this.ranSweeps = undefined;
     pop.commitParameters();
     this.data = {};
     this.monitorSet = new Monitors(pop);
@@ -130,10 +141,36 @@ export abstract class Experiment {
       this.monitorSet.add(variables, { period: record.recordingPeriod ?? this.options.recordingPeriod });
     }
     try {
-      return await this.run(pop);
+      const results = await this.run(pop);
+      if (this.askedSweeps && !this.ranSweeps) {
+        throw new Error('experiment: a mini-batch of sweeps was asked for, but run() did not loop over this.sweepsToRun(n); write `for (const k of this.sweepsToRun(n)) { … }` for the n sweeps of the protocol');
+      }
+      return results;
     } finally {
       this.monitorSet.dispose();
     }
+  }
+
+  /**
+   * The sweeps this run simulates, of the protocol's `n`: all of them (0 … n − 1), or only a
+   * gradient fit's mini-batch (`miniBatch`). Loop over it, one chunk per sweep; chunk j of
+   * the results is then sweep `results.sweeps[j]`.
+   *
+   * ```ts
+   * run(pop: Population) {
+   *   for (const k of this.sweepsToRun(AMPLITUDES.length)) { pop.input('I', step({ amplitude: AMPLITUDES[k]!, start: 10, stop: 60 })); this.simulate(80); this.reset(); }
+   *   return this.results();
+   * }
+   * ```
+   */
+  sweepsToRun(n: number): number[] {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`experiment: sweepsToRun(n) takes the protocol's number of sweeps, an integer >= 1, got ${n}`);
+    const asked = this.askedSweeps;
+    const bad = asked?.filter((k) => !Number.isInteger(k) || k < 0 || k >= n);
+    if (bad && bad.length > 0) throw new Error(`experiment: sweeps ${bad.join(', ')} were asked for, but the protocol has ${n} (0 … ${n - 1})`);
+    const indices = asked ? [...asked] : Array.from({ length: n }, (_, k) => k);
+    this.ranSweeps = { indices, count: n };
+    return indices.slice();
   }
 
   simulate(ms: number): void {
@@ -154,6 +191,7 @@ export abstract class Experiment {
 
   /** The recordings so far, with `this.data`. */
   results(): Results {
-    return new Results(this.monitors.batch(), this.data);
+    const batch = this.monitors.batch();
+    return new Results(this.ranSweeps ? { ...batch, sweeps: this.ranSweeps } : batch, this.data);
   }
 }

@@ -7,6 +7,8 @@ export interface BatchRecording {
   chunks: Chunk[];
   /** The population's name, for CompNeuroPy's `'<pop>;<var>'` keys. */
   population?: string;
+  /** With {@link Experiment.sweepsToRun}: the sweep each chunk is, and how many the protocol has. */
+  sweeps?: { indices: number[]; count: number };
 }
 
 /**
@@ -50,6 +52,24 @@ export class Results {
 
   get numChunks(): number {
     return this.batch.chunks.length;
+  }
+
+  /**
+   * The sweep each chunk is: chunk j is sweep `sweeps[j]`. All of them in order (0, 1, …)
+   * unless a gradient fit's mini-batch ran only some (an experiment that loops over
+   * `this.sweepsToRun(n)`); a loss that compares chunk j with target sweep `sweeps[j]` works either way.
+   *
+   * ```ts
+   * const loss = ist.sweeps.map((k, j) => mse(ist.trace('v', j), soll[k]));
+   * ```
+   */
+  get sweeps(): number[] {
+    return this.batch.sweeps?.indices.slice() ?? Array.from({ length: this.numChunks }, (_, j) => j);
+  }
+
+  /** How many sweeps the protocol has (`n` of {@link Experiment.sweepsToRun}), or the number of chunks if it did not say. */
+  get sweepCount(): number {
+    return this.batch.sweeps?.count ?? this.numChunks;
   }
 
   /** Names of the recorded variables (and `spike` if spikes were recorded). */

@@ -37,8 +37,10 @@ export class ReplaySweeps extends Experiment {
     const period = this.sweeps[0]!.sampleDt;
     if (this.sweeps.some((s) => Math.abs(s.sampleDt - period) > 1e-9 * period)) throw new Error('ReplaySweeps: sweeps must share one sampling interval');
     this.monitors.add(pop.model.spec.spike ? [variable, 'spike'] : [variable], { period });
-    this.sweeps.forEach((sweep, k) => {
-      if (k > 0) this.reset();
+    // all sweeps, or a gradient fit's mini-batch of them
+    this.sweepsToRun(this.sweeps.length).forEach((k, j) => {
+      if (j > 0) this.reset();
+      const sweep = this.sweeps[k]!;
       pop.input(param, this.inputs[k]!);
       this.simulate(sweep.I.length * sweep.sampleDt);
     });

@@ -97,7 +97,7 @@ export class Evaluator<Soll = unknown> {
   }
 
   /** Simulates the experiment for some points of the fitted variables, `reps` repetitions each, as one batch. */
-  async simulate(model: NeuronModel, points: Point[], reps: number, sensitivities: string[] = []): Promise<Results> {
+  async simulate(model: NeuronModel, points: Point[], reps: number, sensitivities: string[] = [], sweeps?: readonly number[]): Promise<Results> {
     // a simulation never waits on I/O: without this, signals and timers would wait for the whole fit
     await new Promise((resolve) => setImmediate(resolve));
     const v = this.variables;
@@ -111,7 +111,7 @@ export class Evaluator<Soll = unknown> {
     pop.reseed(this.seed, Int32Array.from({ length: N }, (_, j) => j % reps));
     if (sensitivities.length > 0) pop.trackSensitivities(sensitivities);
     pop.reset();
-    return this.experiment.execute(pop, { record: this.options.record, recordingPeriod: this.options.recordingPeriod });
+    return this.experiment.execute(pop, { record: this.options.record, recordingPeriod: this.options.recordingPeriod, ...(sweeps ? { sweeps } : {}) });
   }
 
   /** The target, computed once (the target model's run) and kept. */

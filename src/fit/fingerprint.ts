@@ -44,7 +44,8 @@ export function fitFingerprint(o: FingerprintSource, settings: { method: string;
   const experiment = typeof o.experiment === 'function' ? o.experiment : o.experiment.constructor;
   const variables =
     Object.entries(o.variablesBounds)
-      .map(([name, b]) => `${name}=${Array.isArray(b) ? `[${b.join(', ')}]` : typeof b === 'string' ? `'${b}'` : String(b)}`)
+      // array variables (bounds per element, masks) as JSON; scalars as before, so older files still resume
+      .map(([name, b]) => `${name}=${isArrayBoundValue(b) ? JSON.stringify(b) : Array.isArray(b) ? `[${b.join(', ')}]` : typeof b === 'string' ? `'${b}'` : String(b)}`)
       .join(', ') + (o.fvSpace ? `; fvSpace ${JSON.stringify(o.fvSpace)}` : '');
   return {
     data,
@@ -54,6 +55,10 @@ export function fitFingerprint(o: FingerprintSource, settings: { method: string;
     loss: o.fingerprint?.loss !== undefined ? JSON.stringify(o.fingerprint.loss) : hashValue(String(o.getLoss)),
     ...settings,
   };
+}
+
+function isArrayBoundValue(b: VariableBound): boolean {
+  return typeof b === 'object' && b !== null && (!Array.isArray(b) || Array.isArray(b[0]));
 }
 
 const NAMES: Record<keyof Fingerprint, string> = {

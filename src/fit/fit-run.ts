@@ -123,6 +123,7 @@ export async function finishRun<Soll>(
   });
   return {
     params: best.params,
+    arrays: evaluator.variables.shape(best.params),
     loss: best.loss,
     lossSd: best.lossSd,
     method: fit.header.method,

@@ -70,6 +70,12 @@ export class OptNeuron<Soll = unknown> {
     } catch (err) {
       throw new Error(`OptNeuron: ${(err as Error).message}`);
     }
+    if (o.miniBatch !== undefined) {
+      if (!Number.isInteger(o.miniBatch) || o.miniBatch < 1) throw new Error(`OptNeuron: miniBatch must be an integer >= 1 (sweeps per step), got ${o.miniBatch}`);
+      if (!['adam', 'sgd', 'rmsprop'].includes(this.parsed.refine ?? '')) {
+        throw new Error(`OptNeuron: miniBatch applies to the gradient steps of adam, sgd and rmsprop, not method '${this.method}' (a search, L-BFGS's line search and LM's damping compare losses of the same sweeps)`);
+      }
+    }
     if (o.learningRate !== undefined && !(o.learningRate > 0)) throw new Error(`OptNeuron: learningRate must be > 0, got ${o.learningRate}`);
     this.workers = o.workers ?? FIT_DEFAULTS.workers;
     if (!Number.isInteger(this.workers) || this.workers < 1) throw new Error(`OptNeuron: workers must be an integer >= 1, got ${o.workers}`);
@@ -267,6 +273,7 @@ export class OptNeuron<Soll = unknown> {
       timeStep,
       numRepLoss: this.evaluator.numRepLoss,
       fitted: this.variables.fitted,
+      ...(this.variables.arrays.length > 0 ? { arrayVariables: this.variables.arrays } : {}),
       // hashing the data costs time in proportion to it: only for a file
       ...(withFingerprint ? { fingerprint: fitFingerprint(o, settings) } : {}),
     };

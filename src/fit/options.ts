@@ -40,6 +40,8 @@ export interface OptNeuronOptions<Soll = unknown> extends Omit<EvaluatorOptions<
   optimizer?: GradientSettings['optimizer'];
   /** Per parameter, its own optimiser and settings (jaxley's TypeOptimizer). */
   optimizers?: GradientSettings['optimizers'];
+  /** Adam/SGD/RMSProp: each step on `miniBatch` sweeps drawn at random (seeded), for an experiment that loops over `this.sweepsToRun(n)`; see {@link GradientSettings.miniBatch}. */
+  miniBatch?: number;
   /** Starts of gradient fitting, run as one batch (Adam/SGD/RMSProp). Default 1 (3 after a search). */
   starts?: number;
   /** Where gradient fitting starts (default: the middle of the bounds; further starts drawn inside them). */
@@ -123,6 +125,12 @@ export const DEFAULT_RESULTS_FILE = 'dataRaw/parameter_fit/best.json';
 export interface FitResult {
   /** Best values of every variable: fitted, constant and computed. */
   params: Record<string, number>;
+  /**
+   * Array-valued variables' best values, elements in order (`{ w: [1.2, 0.8] }`); their
+   * elements' scalars (`w_0`, `w_1`) are in `params`, which stays flat so that it can be
+   * handed to `pop.set()`, where an array would mean one value per neuron.
+   */
+  arrays: Record<string, number[]>;
   loss: number;
   lossSd: number;
   method: string;

@@ -29,7 +29,7 @@ export async function refine<Soll>(fit: FitRun<Soll>, method: GradientMethod, se
   const run = runGradient<Soll>(
     {
       variables: evaluator.variables,
-      simulate: (points, reps, theta) => evaluator.simulate(o.neuronModel, points, reps, theta),
+      simulate: (points, reps, theta, sweeps) => evaluator.simulate(o.neuronModel, points, reps, theta, sweeps),
       reps: evaluator.numRepLoss,
       soll: (rep) => sollFor(fit.target, rep),
       getLoss: o.getLoss as (ist: Results, soll: Soll) => unknown,
@@ -52,6 +52,8 @@ export async function refine<Soll>(fit: FitRun<Soll>, method: GradientMethod, se
       learningRates: o.learningRates,
       optimizer: o.optimizer,
       optimizers: o.optimizers,
+      miniBatch: o.miniBatch,
+      seed: evaluator.seed,
       transforms: o.transforms,
       kinds: o.kinds,
       starts: startingPoints(evaluator.variables, starts, given, evaluator.seed),

@@ -12,6 +12,8 @@ export interface ResultsHeader {
   timeStep: number;
   numRepLoss: number;
   fitted: { name: string; low: number; high: number }[];
+  /** Array-valued variables: the scalars their elements are (`w` → `w_0`, `w_1`, …). */
+  arrayVariables?: { name: string; elements: string[] }[];
   /** Written when there is a results file: what `resume` checks. */
   fingerprint?: Fingerprint;
 }
@@ -29,6 +31,8 @@ export function resultsContents(header: ResultsHeader, status: ResultsFile['stat
     ...header,
     evaluations: history.length,
     params: best?.params ?? null,
+    // the best values of array variables in their shape, beside their elements' scalars in params
+    ...(header.arrayVariables && best ? { arrays: Object.fromEntries(header.arrayVariables.map((a) => [a.name, a.elements.map((e) => best.params[e]!)])) } : {}),
     loss: best?.loss ?? null,
     lossSd: best?.lossSd ?? null,
     history,
@@ -56,9 +60,9 @@ export function checkResumable(previous: ResultsFile, header: ResultsHeader, pat
   return differences;
 }
 
-/** @internal The evaluation with the lowest finite loss (the first of equals), if any. */
+/** @internal The evaluation with the lowest finite loss (the first of equals), if any; a mini-batch step's loss over some sweeps does not count. */
 export function bestEvaluation(history: Evaluation[]): Evaluation | undefined {
   let best: Evaluation | undefined;
-  for (const h of history) if (Number.isFinite(h.loss) && (!best || h.loss < best.loss)) best = h;
+  for (const h of history) if (Number.isFinite(h.loss) && !h.batch && (!best || h.loss < best.loss)) best = h;
   return best;
 }

@@ -26,6 +26,10 @@ export interface ResultsFile {
   fitted: { name: string; low: number; high: number }[];
   evaluations: number;
   params: Record<string, number> | null;
+  /** Array-valued variables' best values, elements in order (their scalars `w_0`, `w_1`, … are in `params`). */
+  arrays?: Record<string, number[]>;
+  /** Array-valued variables: the scalars their elements are. */
+  arrayVariables?: { name: string; elements: string[] }[];
   loss: number | null;
   lossSd: number | null;
   history: Evaluation[];

@@ -201,11 +201,13 @@ export function traceFitOptions(spec: TraceFitSpec): OptNeuronOptions<SweepTrace
     batchSize: spec.batchSize,
     // method 'lm' fits the voltage samples themselves
     residuals: (_ist: Results, soll: SweepTrace[]) => soll.map((target, k) => ({ trace: variable, chunk: k, target: target.v })),
+    // chunk j is sweep k: every sweep, or a gradient fit's mini-batch (miniBatch)
     getLoss: (ist: Results, soll: SweepTrace[]) =>
-      soll.map((target, k) => {
-        const v = ist.trace(variable, k);
+      ist.sweeps.map((k, j) => {
+        const target = soll[k]!;
+        const v = ist.trace(variable, j);
         if (loss === 'mse') return mse(v, target.v);
-        const spikes = hasSpikes ? ist.spikes(k) : detectSpikes(target.times, v, threshold);
+        const spikes = hasSpikes ? ist.spikes(j) : detectSpikes(target.times, v, threshold);
         const duration = sweeps[k]!.t.length * sweeps[k]!.sampleDt;
         switch (loss) {
           case 'subthreshold': {

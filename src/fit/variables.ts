@@ -7,8 +7,44 @@ import type { NeuronModel } from '../model/neuron.ts';
  * of other entries. A side may be open (`[-80, Infinity]`, `[null, 0]`): gradient methods then
  * fit through softplus (one side) or the identity (both); the black-box searches need a finite box.
  */
-export type VariableBound = readonly [number | null, number | null] | number | string;
+export type VariableBound = readonly [number | null, number | null] | number | string | ArrayBound;
 export type VariablesBounds = Record<string, VariableBound>;
+
+/**
+ * An array-valued variable (TVB-Optim's array parameters: a value per sweep or per
+ * compartment): `[[lo0, lo1, …], [hi0, hi1, …]]`, or that as `bounds` with a `mask`
+ * (`false` holds an element fixed, at `init`'s value or the middle of its bounds).
+ * Element k is the scalar `name_k` (a model parameter, state variable or helper of that
+ * name): the search and the gradient see one dimension per fitted element, and
+ * `fit.arrays[name]` gives the elements back in order.
+ *
+ * ```ts
+ * // a model with parameters amp_0, amp_1, amp_2 (one step amplitude per sweep)
+ * const vars = new Variables({ amp: { bounds: [[0, 0, 0], [4, 4, 4]], mask: [true, false, true], init: [1, 2.1, 1] } }, lifSteps);
+ * vars.fitted.map((f) => f.name); // ['amp_0', 'amp_2']: amp_1 is held at 2.1
+ * vars.shape(vars.resolve({ amp_0: 1.3, amp_2: 0.7 })); // { amp: [1.3, 2.1, 0.7] }
+ * ```
+ */
+export type ArrayBound =
+  | readonly [readonly (number | null)[], readonly (number | null)[]]
+  | { readonly bounds: readonly [readonly (number | null)[], readonly (number | null)[]]; readonly mask?: readonly boolean[]; readonly init?: readonly number[] };
+
+/** An array-valued variable's elements, in order: the scalar each element is. */
+export interface ArrayVariable {
+  name: string;
+  elements: string[];
+}
+
+/** The scalar that element `k` of array variable `name` is (`w_0`, `w_1`, …): a name the model's equations can use. */
+export function elementName(name: string, k: number): string {
+  return `${name}_${k}`;
+}
+
+function isArrayBound(b: VariableBound): b is ArrayBound {
+  if (typeof b !== 'object' || b === null) return false;
+  if (!Array.isArray(b)) return 'bounds' in b;
+  return b.length === 2 && Array.isArray(b[0]) && Array.isArray(b[1]);
+}
 
 export interface FittedVariable {
   name: string;
@@ -16,6 +52,18 @@ export interface FittedVariable {
   low: number;
   /** May be Infinity. */
   high: number;
+}
+
+/** How many scalars `variablesBounds` fits: a `[lo, hi]` pair is one, an array variable one per unmasked element. */
+export function countFitted(bounds: VariablesBounds): number {
+  let n = 0;
+  for (const b of Object.values(bounds)) {
+    if (isArrayBound(b)) {
+      const form = (Array.isArray(b) ? { bounds: b } : b) as { bounds: readonly unknown[][]; mask?: readonly boolean[] };
+      n += form.mask ? form.mask.filter((m) => m !== false).length : (form.bounds[0]?.length ?? 0);
+    } else if (Array.isArray(b)) n++;
+  }
+  return n;
 }
 
 /** Whether both bounds of a fitted variable are finite (the searches need that). */
@@ -43,10 +91,13 @@ export class Variables {
   readonly initialValues: string[] = [];
   /** Names that are model parameters. */
   readonly parameters: string[] = [];
+  /** Array-valued variables and the scalars their elements are. */
+  readonly arrays: ArrayVariable[] = [];
 
-  constructor(bounds: VariablesBounds, model: NeuronModel) {
+  constructor(given: VariablesBounds, model: NeuronModel) {
+    if (Object.keys(given).length === 0) throw new Error('variablesBounds is empty: name at least one parameter to fit');
+    const bounds = this.expandArrays(given);
     const names = Object.keys(bounds);
-    if (names.length === 0) throw new Error('variablesBounds is empty: name at least one parameter to fit');
     const raw = new Map<string, MathNode>();
     for (const [name, b] of Object.entries(bounds)) {
       if (typeof b === 'number') {
@@ -74,7 +125,7 @@ export class Variables {
         if (low === high) throw new Error(`variablesBounds.${name}: both bounds are ${low}; give two different values to fit it, or the number alone to hold it`);
         this.fitted.push({ name, low, high });
       } else {
-        throw new Error(`variablesBounds.${name}: expected [lo, hi], a number or an expression string, got ${JSON.stringify(b)}`);
+        throw new Error(`variablesBounds.${name}: expected [lo, hi], [[lo0, …], [hi0, …]] (an array variable), a number or an expression string, got ${JSON.stringify(b)}`);
       }
     }
     if (this.fitted.length === 0) throw new Error('variablesBounds: nothing to fit (give at least one [lo, hi] pair)');
@@ -112,11 +163,69 @@ export class Variables {
       if (model.parameterNames.includes(name)) this.parameters.push(name);
       else if (stateNames.includes(name)) this.initialValues.push(name);
       else if (!used.has(name)) {
+        const array = this.arrays.find((a) => a.elements.includes(name));
+        const element = array ? `element ${array.elements.indexOf(name)} of array '${array.name}' is the scalar '${name}', but ` : '';
         throw new Error(
-          `variablesBounds: '${name}' is not a parameter or state variable of neuron '${model.name}' (parameters: ${model.parameterNames.join(', ')}; state: ${stateNames.join(', ')})`,
+          `variablesBounds: ${element}'${name}' is not a parameter or state variable of neuron '${model.name}' (parameters: ${model.parameterNames.join(', ')}; state: ${stateNames.join(', ')})`,
         );
       }
     }
+  }
+
+  /**
+   * Array variables as their elements' scalars: a fitted element is a `[lo, hi]` pair, a
+   * masked one a constant. Throws naming the variable for malformed bounds.
+   */
+  private expandArrays(given: VariablesBounds): Record<string, Exclude<VariableBound, ArrayBound>> {
+    const out: Record<string, Exclude<VariableBound, ArrayBound>> = {};
+    const add = (name: string, b: Exclude<VariableBound, ArrayBound>, from: string) => {
+      if (name in out || (name !== from && name in given)) throw new Error(`variablesBounds: '${name}' is given twice (as element of '${from}' and on its own); drop one`);
+      out[name] = b;
+    };
+    for (const [name, b] of Object.entries(given)) {
+      if (!isArrayBound(b)) {
+        add(name, b, name);
+        continue;
+      }
+      const where = `variablesBounds.${name}`;
+      const [lo, hi] = Array.isArray(b) ? (b as readonly [readonly (number | null)[], readonly (number | null)[]]) : (b as { bounds: readonly [readonly (number | null)[], readonly (number | null)[]] }).bounds;
+      const mask = Array.isArray(b) ? undefined : (b as { mask?: readonly boolean[] }).mask;
+      const init = Array.isArray(b) ? undefined : (b as { init?: readonly number[] }).init;
+      if (!Array.isArray(lo) || !Array.isArray(hi)) throw new Error(`${where}: an array variable's bounds are [[lo0, lo1, …], [hi0, hi1, …]]`);
+      if (lo.length !== hi.length) throw new Error(`${where}: ${lo.length} lower bounds but ${hi.length} upper bounds; give one of each per element`);
+      if (lo.length === 0) throw new Error(`${where}: an array variable needs at least one element`);
+      if (mask !== undefined && (!Array.isArray(mask) || mask.length !== lo.length)) throw new Error(`${where}: the mask has ${Array.isArray(mask) ? mask.length : 'no'} entries for ${lo.length} elements; give one true (fitted) or false (held) per element`);
+      if (init !== undefined && (!Array.isArray(init) || init.length !== lo.length)) throw new Error(`${where}: init has ${Array.isArray(init) ? init.length : 'no'} entries for ${lo.length} elements`);
+      const elements: string[] = [];
+      for (let k = 0; k < lo.length; k++) {
+        const l = lo[k] ?? -Infinity;
+        const h = hi[k] ?? Infinity;
+        if (typeof l !== 'number' || typeof h !== 'number' || Number.isNaN(l) || Number.isNaN(h)) throw new Error(`${where}[${k}]: bounds [${lo[k]}, ${hi[k]}] must be numbers (null or ±Infinity for an open side)`);
+        if (l > h) throw new Error(`${where}[${k}]: lower bound ${l} > upper bound ${h}; the first array holds the lower bounds, the second the upper ones`);
+        const element = elementName(name, k);
+        elements.push(element);
+        if (mask && mask[k] === false) {
+          const value = init?.[k] ?? (l + h) / 2;
+          if (!Number.isFinite(value)) throw new Error(`${where}[${k}] is held by the mask but has no finite value: give init[${k}] (or finite bounds, whose middle it then takes)`);
+          if (value < l || value > h) throw new Error(`${where}[${k}]: init ${value} is outside [${l}, ${h}]`);
+          add(element, value, name);
+        } else {
+          if (l === h) throw new Error(`${where}[${k}]: both bounds are ${l}; give two different values to fit it, or hold it with mask[${k}] = false`);
+          if (mask && mask[k] !== true) throw new Error(`${where}: mask[${k}] is ${JSON.stringify(mask[k])}; give true (fitted) or false (held)`);
+          add(element, [l, h], name);
+        }
+      }
+      this.arrays.push({ name, elements });
+    }
+    return out;
+  }
+
+  /**
+   * The array variables' values, elements in order, from a parameter set that holds their
+   * elements' scalars (`{ w_0: 1, w_1: 2 }` → `{ w: [1, 2] }`).
+   */
+  shape(params: Record<string, number>): Record<string, number[]> {
+    return Object.fromEntries(this.arrays.map((a) => [a.name, a.elements.map((e) => params[e]!)]));
   }
 
   /** Every value (fitted, constant, computed) for one point of the fitted variables. */

@@ -62,6 +62,10 @@ function parameterSpecs<Soll>(ctx: GradientContext<Soll>, s: GradientSettings): 
     if (!['adam', 'sgd', 'rmsprop'].includes(s.method)) throw new Error(`optimizer settings apply to adam, sgd and rmsprop, not '${s.method}'`);
     optimizerByName(s.method, s.optimizer);
   }
+  if (s.miniBatch !== undefined) {
+    if (!['adam', 'sgd', 'rmsprop'].includes(s.method)) throw new Error(`miniBatch applies to adam, sgd and rmsprop (stochastic steps), not '${s.method}', whose line search or damping needs the same loss at every trial`);
+    if (!Number.isInteger(s.miniBatch) || s.miniBatch < 1) throw new Error(`miniBatch must be an integer >= 1 (sweeps per step), got ${s.miniBatch}`);
+  }
   if (!Number.isInteger(s.iterations) || s.iterations < 1) throw new Error(`iterations must be an integer >= 1, got ${s.iterations}`);
   for (const name of Object.keys(s.kinds ?? {})) {
     if (!fitted.some((f) => f.name === name)) throw new Error(`kinds.${name}: not a fitted parameter`);
@@ -92,9 +96,10 @@ function prepare<Soll>(tf: TF, ctx: GradientContext<Soll>, s: GradientSettings, 
     vectors,
     names,
     startU: vectors.map((v) => v.initial()),
-    async evaluate(us, first = 0): Promise<PointGradient[]> {
+    async evaluate(us, first = 0, sweeps): Promise<PointGradient[]> {
       const points = us.map((u, k) => vectors[first + k]!.values(u));
-      const batch = await ctx.simulate(points, ctx.reps, names);
+      const batch = await ctx.simulate(points, ctx.reps, names, sweeps);
+      const sweepCount = batch.sweepCount;
       return points.map((params, k) => {
         let loss = 0;
         const grad = new Float64Array(names.length);
@@ -103,7 +108,7 @@ function prepare<Soll>(tf: TF, ctx: GradientContext<Soll>, s: GradientSettings, 
           loss += one.loss / ctx.reps;
           one.grad.forEach((g, p) => (grad[p]! += g / ctx.reps));
         }
-        return { params, loss, grad };
+        return sweeps ? { params, loss, grad, sweepCount, batch: [...sweeps] } : { params, loss, grad, sweepCount };
       });
     },
     checkFinite(r, iteration) {
@@ -128,7 +133,7 @@ function prepare<Soll>(tf: TF, ctx: GradientContext<Soll>, s: GradientSettings, 
       return stopped ? (state.stopReason ?? 'user stop') : undefined;
     },
     record: (points, iteration) =>
-      ctx.record(points.map((p) => ({ params: ctx.variables.resolve(p.params), loss: p.loss, lossSd: 0 })), iteration),
+      ctx.record(points.map((p) => ({ params: ctx.variables.resolve(p.params), loss: p.loss, lossSd: 0, ...(p.batch ? { batch: p.batch } : {}) })), iteration),
   };
 }
 

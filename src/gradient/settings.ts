@@ -40,6 +40,15 @@ export interface GradientSettings {
   optimizer?: OptimizerSettings;
   /** Per parameter, its own optimiser and settings (jaxley's TypeOptimizer), e.g. `{ gL: { method: 'sgd', momentum: 0.9, lr: 0.01 } }`. */
   optimizers?: Record<string, OptimizerSettings & { method?: 'adam' | 'adamw' | 'sgd' | 'rmsprop' }>;
+  /**
+   * Adam, SGD, RMSProp: each step simulates and differentiates only `miniBatch` sweeps, drawn
+   * at random without replacement (seeded by `seed`) from the experiment's n (it must loop over
+   * `this.sweepsToRun(n)`; the loss compares chunk j with sweep `ist.sweeps[j]`). The first
+   * step and the end point are evaluated on every sweep: the fit's loss is the whole loss.
+   */
+  miniBatch?: number;
+  /** Seeds the mini-batches. Default 0. */
+  seed?: number | string;
   /** Transforms other than the automatic one (sigmoid for [lo, hi]). */
   transforms?: Record<string, Transform>;
   /** Parameter kinds (TVB-Optim): 'bounded' (default), 'normalized' (in units of the start value), 'free', 'masked' (held at the start value). */
@@ -68,7 +77,7 @@ export interface GradientVariables {
 export interface GradientContext<Soll> {
   variables: GradientVariables;
   /** Simulates points (values of the fitted variables) `reps` times each, tracking d(recorded)/dθ for `theta`. */
-  simulate(points: Record<string, number>[], reps: number, theta: string[]): Promise<Results>;
+  simulate(points: Record<string, number>[], reps: number, theta: string[], sweeps?: readonly number[]): Promise<Results>;
   reps: number;
   soll(rep: number): Soll;
   getLoss: (ist: Results, soll: Soll) => unknown;

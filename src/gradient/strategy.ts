@@ -8,6 +8,10 @@ export interface PointGradient {
   params: Record<string, number>;
   loss: number;
   grad: Float64Array;
+  /** The sweeps the loss is over, for a mini-batch step (else every sweep). */
+  batch?: number[];
+  /** How many sweeps the experiment has (its `sweepsToRun(n)`, or its number of chunks). */
+  sweepCount: number;
 }
 
 /**
@@ -25,13 +29,13 @@ export interface GradientRun<Soll> {
   /** Each start in unconstrained units. */
   startU: Float64Array[];
   /** Loss and d(loss)/dθ of the points `us` (unconstrained, of starts first, first + 1, …) in one batched simulation. */
-  evaluate(us: Float64Array[], first?: number): Promise<PointGradient[]>;
+  evaluate(us: Float64Array[], first?: number, sweeps?: readonly number[]): Promise<PointGradient[]>;
   /** Throws, naming the point, where the loss or a gradient is not finite; at step 0 warns of parameters the loss ignores. */
   checkFinite(r: PointGradient, iteration: number): void;
   /** Runs the callbacks; if one asks to stop, why ('plateau', else 'user stop'). */
   stop(iteration: number, loss: number, params: Record<string, number>): FitState['stopReason'];
   /** Records evaluated points with every value (held constants too), as a search records them. */
-  record(points: { params: Record<string, number>; loss: number }[], iteration: number): void;
+  record(points: { params: Record<string, number>; loss: number; batch?: number[] }[], iteration: number): void;
 }
 
 /**

@@ -34,6 +34,12 @@ export class TensorResults {
   get numChunks(): number {
     return this.base.numChunks;
   }
+  get sweeps(): number[] {
+    return this.base.sweeps;
+  }
+  get sweepCount(): number {
+    return this.base.sweepCount;
+  }
   get monDict(): string[] {
     return this.base.monDict;
   }

@@ -193,6 +193,8 @@ export function tracesSpec(panels: TracePanel[], options: TracesOptions = {}): T
 /** Anything with a loss; null, NaN and infinite losses are failed evaluations. */
 export interface LossEntry {
   loss: number | null;
+  /** A mini-batch gradient step's sweeps: its loss is over those only, drawn but never the best. */
+  batch?: unknown;
 }
 
 /** The best finite loss so far at each evaluation (NaN before the first finite one); never increases. */
@@ -208,7 +210,7 @@ export function bestSoFar(losses: (number | null)[]): number[] {
 export function bestIndex(history: LossEntry[]): number {
   let k = -1;
   history.forEach((h, i) => {
-    if (h.loss !== null && Number.isFinite(h.loss) && (k < 0 || h.loss < history[k]!.loss!)) k = i;
+    if (h.loss !== null && Number.isFinite(h.loss) && !h.batch && (k < 0 || h.loss < history[k]!.loss!)) k = i;
   });
   return k;
 }
@@ -243,7 +245,7 @@ export function lossHistorySpec(history: LossEntry[], options: LossHistoryOption
   const drawn = new Set(thinHistory(history, options.maxPoints ?? 5000));
   const points = all.filter((p) => drawn.has(p.evaluation - 1));
   // the step line needs only the evaluations that improved, and the last one
-  const best = bestSoFar(losses);
+  const best = bestSoFar(history.map((h, i) => (h.batch ? null : losses[i]!)));
   const line = best.flatMap((b, i) => (Number.isFinite(b) && (i === best.length - 1 || !(b >= best[i - 1]!)) ? [{ evaluation: i + 1, best: b }] : []));
   const log = options.log ?? spansDecades(all.map((p) => p.loss));
   const k = bestIndex(history);

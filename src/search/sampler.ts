@@ -22,6 +22,11 @@ export interface Evaluation {
    * of the results, or else the terms getLoss returned (CompNeuroPy's sbi).
    */
   x?: number[];
+  /**
+   * A gradient step on a mini-batch (`miniBatch`): the sweeps its loss is over. Such a loss is
+   * not the whole loss and is not compared with others for the best evaluation.
+   */
+  batch?: number[];
 }
 
 /**
