@@ -1,7 +1,7 @@
 import { LOG_SQRT_2PI } from '../numeric/normal.ts';
 import type { Uniform } from '../numeric/random.ts';
 import { MLP } from './nn.ts';
-import { normalDraw, repeatRow, type DensityEstimator, type EstimatorJSON } from './estimator.ts';
+import { normalDraw, type DensityEstimator, type EstimatorJSON } from './estimator.ts';
 
 /**
  * |log scale| of one affine step is at most this: scale = exp(3·tanh(raw/3)) lies in
@@ -39,6 +39,8 @@ export class MAF implements DensityEstimator {
   private scales: Float64Array[] = [];
   private inp = new Float64Array(0);
   private dout = new Float64Array(0);
+  /** MADE degree of each hidden unit (both hidden layers share them): it sees inputs 1..degree. */
+  private readonly hiddenDeg: Int32Array;
 
   constructor(
     readonly dim: number,
@@ -52,7 +54,8 @@ export class MAF implements DensityEstimator {
     const C = contextDim;
     const H = this.hiddenFeatures;
     // MADE degrees: inputs 1..D, hidden cycling over 1..D-1 (0 for one dimension: sees no input)
-    const hiddenDeg = Array.from({ length: H }, (_, h) => (D === 1 ? 0 : (h % (D - 1)) + 1));
+    const hiddenDeg = Int32Array.from({ length: H }, (_, h) => (D === 1 ? 0 : (h % (D - 1)) + 1));
+    this.hiddenDeg = hiddenDeg;
     const m0 = new Float64Array((D + C) * H);
     for (let i = 0; i < D + C; i++) for (let h = 0; h < H; h++) m0[h * (D + C) + i] = i >= D || hiddenDeg[h]! >= i + 1 ? 1 : 0;
     const m1 = new Float64Array(H * H);
@@ -194,30 +197,88 @@ export class MAF implements DensityEstimator {
     return -sum / n;
   }
 
+  /**
+   * n draws given one context row: base normals pushed through the inverse of each transform.
+   *
+   * Why not D full network passes per transform: a hidden unit of degree d sees only inputs
+   * 1..d, so once u_1..u_d are known it is final. Visiting the hidden units in order of degree
+   * computes each exactly once, and output i needs only the units of degree < i; the inverse of
+   * one transform then costs about one forward pass (skipping the masked-out weights), not D.
+   * The context is the same for every row, so its share of the first layer is computed once.
+   */
   sample(n: number, context: Float64Array, random: Uniform): Float64Array {
     const D = this.dim;
-    const ctx = repeatRow(context, n);
-    this.ensure(n);
+    const C = this.contextDim;
+    const H = this.hiddenFeatures;
+    const deg = this.hiddenDeg;
+    // hidden units sorted by degree; below[k] = how many have degree ≤ k
+    const order = Int32Array.from({ length: H }, (_, h) => h).sort((a, b) => deg[a]! - deg[b]!);
+    const below = new Int32Array(D + 1);
+    for (let k = 0; k <= D; k++) for (let h = 0; h < H; h++) if (deg[h]! <= k) below[k]++;
     let x = new Float64Array(n * D);
     for (let i = 0; i < n * D; i++) x[i] = normalDraw(random);
     const v = new Float64Array(n * D);
+    let u = new Float64Array(n * D);
+    const a1 = new Float64Array(H);
+    const a2 = new Float64Array(H);
+    const c1 = new Float64Array(H);
+    const w0 = new Float64Array(H * D);
+    const w1 = new Float64Array(H * H);
+    const w2 = new Float64Array(2 * D * H);
+    const b2 = new Float64Array(2 * D);
+    const b1 = new Float64Array(H);
     for (let t = this.numTransforms - 1; t >= 0; t--) {
       const perm = this.perms[t]!;
+      const net = this.nets[t]!;
+      const [W0, W1, W2] = net.W as [Float64Array, Float64Array, Float64Array];
+      const [B0, B1, B2] = net.b as [Float64Array, Float64Array, Float64Array];
+      // the weights re-indexed by the sorted hidden order: row s of w1 holds unit order[s]'s inputs
+      for (let s = 0; s < H; s++) {
+        const h = order[s]!;
+        let c = B0[h]!;
+        for (let i = 0; i < C; i++) c += W0[h * (D + C) + D + i]! * context[i]!;
+        c1[s] = c;
+        for (let i = 0; i < D; i++) w0[s * D + i] = W0[h * (D + C) + i]!;
+        for (let q = 0; q < H; q++) w1[s * H + q] = W1[h * H + order[q]!]!;
+        b1[s] = B1[h]!;
+      }
+      for (let j = 0; j < 2 * D; j++) {
+        for (let q = 0; q < H; q++) w2[j * H + q] = W2[j * H + order[q]!]!;
+        b2[j] = B2[j]!;
+      }
       for (let r = 0; r < n; r++) for (let k = 0; k < D; k++) v[r * D + perm[k]!] = x[r * D + k]!;
-      // invert the autoregressive map: after D passes every coordinate is exact
-      const u = new Float64Array(n * D);
-      for (let pass = 0; pass < D; pass++) {
-        this.fillInput(u, ctx, n);
-        const out = this.nets[t]!.forward(this.inp, n);
-        for (let r = 0; r < n; r++) {
-          const o = r * 2 * D;
-          for (let i = 0; i < D; i++) {
-            const scale = Math.exp(SCALE_BOUND * Math.tanh(out[o + D + i]! / SCALE_BOUND));
-            u[r * D + i] = (v[r * D + i]! - out[o + i]!) / scale;
+      for (let r = 0; r < n; r++) {
+        const o = r * D;
+        let done = 0; // hidden units (in sorted order) computed so far
+        for (let i = 0; i < D; i++) {
+          // units of degree ≤ i see only u_1..u_i (known): compute the new ones
+          const upto = below[i]!;
+          for (let s = done; s < upto; s++) {
+            let z = c1[s]!;
+            for (let k = 0; k < i; k++) z += w0[s * D + k]! * u[o + k]!;
+            a1[s] = Math.tanh(z);
           }
+          for (let s = done; s < upto; s++) {
+            let z = b1[s]!;
+            const wo = s * H;
+            for (let q = 0; q < upto; q++) z += w1[wo + q]! * a1[q]!;
+            a2[s] = Math.tanh(z);
+          }
+          done = upto;
+          let shift = b2[i]!;
+          let raw = b2[D + i]!;
+          const so = i * H;
+          const ro = (D + i) * H;
+          for (let q = 0; q < upto; q++) {
+            shift += w2[so + q]! * a2[q]!;
+            raw += w2[ro + q]! * a2[q]!;
+          }
+          u[o + i] = (v[o + i]! - shift) / Math.exp(SCALE_BOUND * Math.tanh(raw / SCALE_BOUND));
         }
       }
+      const tmp = x;
       x = u;
+      u = tmp;
     }
     return x;
   }
