@@ -215,12 +215,14 @@ export class MAF implements DensityEstimator {
     const order = Int32Array.from({ length: H }, (_, h) => h).sort((a, b) => deg[a]! - deg[b]!);
     const below = new Int32Array(D + 1);
     for (let k = 0; k <= D; k++) for (let h = 0; h < H; h++) if (deg[h]! <= k) below[k]++;
-    let x = new Float64Array(n * D);
+    const n4 = Math.ceil(n / 4) * 4;
+    let x = new Float64Array(n4 * D);
     for (let i = 0; i < n * D; i++) x[i] = normalDraw(random);
-    const v = new Float64Array(n * D);
-    let u = new Float64Array(n * D);
-    const a1 = new Float64Array(H);
-    const a2 = new Float64Array(H);
+    const v = new Float64Array(n4 * D);
+    let u = new Float64Array(n4 * D);
+    // hidden activations of four rows, interleaved: a1[4·s + row]
+    const a1 = new Float64Array(4 * H);
+    const a2 = new Float64Array(4 * H);
     const c1 = new Float64Array(H);
     const w0 = new Float64Array(H * D);
     const w1 = new Float64Array(H * H);
@@ -247,40 +249,91 @@ export class MAF implements DensityEstimator {
         b2[j] = B2[j]!;
       }
       for (let r = 0; r < n; r++) for (let k = 0; k < D; k++) v[r * D + perm[k]!] = x[r * D + k]!;
-      for (let r = 0; r < n; r++) {
-        const o = r * D;
+      // four rows at a time (rows past n are padding): four independent sums per weight loaded
+      for (let r = 0; r < n4; r += 4) {
+        const o0 = r * D;
+        const o1 = o0 + D;
+        const o2 = o1 + D;
+        const o3 = o2 + D;
         let done = 0; // hidden units (in sorted order) computed so far
         for (let i = 0; i < D; i++) {
           // units of degree ≤ i see only u_1..u_i (known): compute the new ones
           const upto = below[i]!;
           for (let s = done; s < upto; s++) {
-            let z = c1[s]!;
-            for (let k = 0; k < i; k++) z += w0[s * D + k]! * u[o + k]!;
-            a1[s] = Math.tanh(z);
+            const c = c1[s]!;
+            let z0 = c;
+            let z1 = c;
+            let z2 = c;
+            let z3 = c;
+            for (let k = 0; k < i; k++) {
+              const w = w0[s * D + k]!;
+              z0 += w * u[o0 + k]!;
+              z1 += w * u[o1 + k]!;
+              z2 += w * u[o2 + k]!;
+              z3 += w * u[o3 + k]!;
+            }
+            a1[4 * s] = Math.tanh(z0);
+            a1[4 * s + 1] = Math.tanh(z1);
+            a1[4 * s + 2] = Math.tanh(z2);
+            a1[4 * s + 3] = Math.tanh(z3);
           }
           for (let s = done; s < upto; s++) {
-            let z = b1[s]!;
+            const bb = b1[s]!;
+            let z0 = bb;
+            let z1 = bb;
+            let z2 = bb;
+            let z3 = bb;
             const wo = s * H;
-            for (let q = 0; q < upto; q++) z += w1[wo + q]! * a1[q]!;
-            a2[s] = Math.tanh(z);
+            for (let q = 0; q < upto; q++) {
+              const w = w1[wo + q]!;
+              z0 += w * a1[4 * q]!;
+              z1 += w * a1[4 * q + 1]!;
+              z2 += w * a1[4 * q + 2]!;
+              z3 += w * a1[4 * q + 3]!;
+            }
+            a2[4 * s] = Math.tanh(z0);
+            a2[4 * s + 1] = Math.tanh(z1);
+            a2[4 * s + 2] = Math.tanh(z2);
+            a2[4 * s + 3] = Math.tanh(z3);
           }
           done = upto;
-          let shift = b2[i]!;
-          let raw = b2[D + i]!;
           const so = i * H;
           const ro = (D + i) * H;
+          let sh0 = b2[i]!;
+          let sh1 = sh0;
+          let sh2 = sh0;
+          let sh3 = sh0;
+          let ra0 = b2[D + i]!;
+          let ra1 = ra0;
+          let ra2 = ra0;
+          let ra3 = ra0;
           for (let q = 0; q < upto; q++) {
-            shift += w2[so + q]! * a2[q]!;
-            raw += w2[ro + q]! * a2[q]!;
+            const ws = w2[so + q]!;
+            const wr = w2[ro + q]!;
+            const h0 = a2[4 * q]!;
+            const h1 = a2[4 * q + 1]!;
+            const h2 = a2[4 * q + 2]!;
+            const h3 = a2[4 * q + 3]!;
+            sh0 += ws * h0;
+            sh1 += ws * h1;
+            sh2 += ws * h2;
+            sh3 += ws * h3;
+            ra0 += wr * h0;
+            ra1 += wr * h1;
+            ra2 += wr * h2;
+            ra3 += wr * h3;
           }
-          u[o + i] = (v[o + i]! - shift) / Math.exp(SCALE_BOUND * Math.tanh(raw / SCALE_BOUND));
+          u[o0 + i] = (v[o0 + i]! - sh0) / Math.exp(SCALE_BOUND * Math.tanh(ra0 / SCALE_BOUND));
+          u[o1 + i] = (v[o1 + i]! - sh1) / Math.exp(SCALE_BOUND * Math.tanh(ra1 / SCALE_BOUND));
+          u[o2 + i] = (v[o2 + i]! - sh2) / Math.exp(SCALE_BOUND * Math.tanh(ra2 / SCALE_BOUND));
+          u[o3 + i] = (v[o3 + i]! - sh3) / Math.exp(SCALE_BOUND * Math.tanh(ra3 / SCALE_BOUND));
         }
       }
       const tmp = x;
       x = u;
       u = tmp;
     }
-    return x;
+    return n4 === n ? x : x.slice(0, n * D);
   }
 
   toJSON(): EstimatorJSON {
