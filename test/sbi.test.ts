@@ -126,9 +126,7 @@ describe('NPE on a well-specified Gaussian problem', () => {
     expect(Math.abs(mass - 1)).toBeLessThan(0.03);
     const again = Posterior.fromJSON(JSON.parse(JSON.stringify(posterior.toJSON())), box);
     expect(again.logProb([[0.9, 0.5]], { x: xo })).toEqual(posterior.logProb([[0.9, 0.5]], { x: xo }));
-    const bad = new NPE({ prior, logitTheta: true });
-    bad.appendSimulations(theta, x);
-    await expect(bad.train({ maxEpochs: 1 })).rejects.toThrow(/logitTheta needs a BoxUniform prior/);
+    expect(() => new NPE({ prior, logitTheta: true })).toThrow(/logitTheta needs a BoxUniform prior/);
   });
 
   for (const densityEstimator of ['maf', 'mdn'] as const) {

@@ -63,6 +63,9 @@ export class NPE {
 
   constructor(private readonly options: NPEOptions) {
     this.prior = checkPrior(options?.prior, 'NPE: prior');
+    if (options.logitTheta && !(this.prior instanceof BoxUniform)) {
+      throw new Error('NPE: logitTheta needs a BoxUniform prior (the logit map is defined on its box); drop logitTheta or use BoxUniform');
+    }
     const kind = options.densityEstimator ?? 'maf';
     if (!(DENSITY_ESTIMATORS as readonly string[]).includes(kind)) {
       throw new Error(`NPE: unknown densityEstimator '${String(kind)}' (available: ${DENSITY_ESTIMATORS.join(', ')})`);
@@ -126,10 +129,7 @@ export class NPE {
     const D = this.prior.dim;
     const C = this.xDim;
     let box: { low: number[]; high: number[] } | undefined;
-    if (this.options.logitTheta) {
-      if (!(this.prior instanceof BoxUniform)) throw new Error('NPE: logitTheta needs a BoxUniform prior (the logit map is defined on its box); drop logitTheta or use BoxUniform');
-      box = this.prior.bounds();
-    }
+    if (this.options.logitTheta) box = (this.prior as BoxUniform).bounds();
     const thetaRows = box ? this.theta.map((row) => row.map((v, i) => logitIn(v, box.low[i]!, box.high[i]!))) : this.theta;
     const zscore: ZScore = { ...meanSd(thetaRows, D, 'theta'), ...meanSd(this.x, C, 'x') } as unknown as ZScore;
     if (box) zscore.logitBox = box;
