@@ -1,7 +1,7 @@
 import { LOG_SQRT_2PI } from '../numeric/normal.ts';
 import type { Uniform } from '../numeric/random.ts';
 import { MLP } from './nn.ts';
-import { normalDraw, repeatRow, type DensityEstimator, type EstimatorJSON } from './estimator.ts';
+import { normalDraw, type DensityEstimator, type EstimatorJSON } from './estimator.ts';
 
 /**
  * |log scale| of one affine step is at most this: scale = exp(3·tanh(raw/3)) lies in
@@ -39,6 +39,8 @@ export class MAF implements DensityEstimator {
   private scales: Float64Array[] = [];
   private inp = new Float64Array(0);
   private dout = new Float64Array(0);
+  /** MADE degree of each hidden unit (both hidden layers share them): it sees inputs 1..degree. */
+  private readonly hiddenDeg: Int32Array;
 
   constructor(
     readonly dim: number,
@@ -52,7 +54,8 @@ export class MAF implements DensityEstimator {
     const C = contextDim;
     const H = this.hiddenFeatures;
     // MADE degrees: inputs 1..D, hidden cycling over 1..D-1 (0 for one dimension: sees no input)
-    const hiddenDeg = Array.from({ length: H }, (_, h) => (D === 1 ? 0 : (h % (D - 1)) + 1));
+    const hiddenDeg = Int32Array.from({ length: H }, (_, h) => (D === 1 ? 0 : (h % (D - 1)) + 1));
+    this.hiddenDeg = hiddenDeg;
     const m0 = new Float64Array((D + C) * H);
     for (let i = 0; i < D + C; i++) for (let h = 0; h < H; h++) m0[h * (D + C) + i] = i >= D || hiddenDeg[h]! >= i + 1 ? 1 : 0;
     const m1 = new Float64Array(H * H);
@@ -194,32 +197,143 @@ export class MAF implements DensityEstimator {
     return -sum / n;
   }
 
+  /**
+   * n draws given one context row: base normals pushed through the inverse of each transform.
+   *
+   * Why not D full network passes per transform: a hidden unit of degree d sees only inputs
+   * 1..d, so once u_1..u_d are known it is final. Visiting the hidden units in order of degree
+   * computes each exactly once, and output i needs only the units of degree < i; the inverse of
+   * one transform then costs about one forward pass (skipping the masked-out weights), not D.
+   * The context is the same for every row, so its share of the first layer is computed once.
+   */
   sample(n: number, context: Float64Array, random: Uniform): Float64Array {
     const D = this.dim;
-    const ctx = repeatRow(context, n);
-    this.ensure(n);
-    let x = new Float64Array(n * D);
+    const C = this.contextDim;
+    const H = this.hiddenFeatures;
+    const deg = this.hiddenDeg;
+    // hidden units sorted by degree; below[k] = how many have degree ≤ k
+    const order = Int32Array.from({ length: H }, (_, h) => h).sort((a, b) => deg[a]! - deg[b]!);
+    const below = new Int32Array(D + 1);
+    for (let k = 0; k <= D; k++) for (let h = 0; h < H; h++) if (deg[h]! <= k) below[k]++;
+    const n4 = Math.ceil(n / 4) * 4;
+    let x = new Float64Array(n4 * D);
     for (let i = 0; i < n * D; i++) x[i] = normalDraw(random);
-    const v = new Float64Array(n * D);
+    const v = new Float64Array(n4 * D);
+    let u = new Float64Array(n4 * D);
+    // hidden activations of four rows, interleaved: a1[4·s + row]
+    const a1 = new Float64Array(4 * H);
+    const a2 = new Float64Array(4 * H);
+    const c1 = new Float64Array(H);
+    const w0 = new Float64Array(H * D);
+    const w1 = new Float64Array(H * H);
+    const w2 = new Float64Array(2 * D * H);
+    const b2 = new Float64Array(2 * D);
+    const b1 = new Float64Array(H);
     for (let t = this.numTransforms - 1; t >= 0; t--) {
       const perm = this.perms[t]!;
+      const net = this.nets[t]!;
+      const [W0, W1, W2] = net.W as [Float64Array, Float64Array, Float64Array];
+      const [B0, B1, B2] = net.b as [Float64Array, Float64Array, Float64Array];
+      // the weights re-indexed by the sorted hidden order: row s of w1 holds unit order[s]'s inputs
+      for (let s = 0; s < H; s++) {
+        const h = order[s]!;
+        let c = B0[h]!;
+        for (let i = 0; i < C; i++) c += W0[h * (D + C) + D + i]! * context[i]!;
+        c1[s] = c;
+        for (let i = 0; i < D; i++) w0[s * D + i] = W0[h * (D + C) + i]!;
+        for (let q = 0; q < H; q++) w1[s * H + q] = W1[h * H + order[q]!]!;
+        b1[s] = B1[h]!;
+      }
+      for (let j = 0; j < 2 * D; j++) {
+        for (let q = 0; q < H; q++) w2[j * H + q] = W2[j * H + order[q]!]!;
+        b2[j] = B2[j]!;
+      }
       for (let r = 0; r < n; r++) for (let k = 0; k < D; k++) v[r * D + perm[k]!] = x[r * D + k]!;
-      // invert the autoregressive map: after D passes every coordinate is exact
-      const u = new Float64Array(n * D);
-      for (let pass = 0; pass < D; pass++) {
-        this.fillInput(u, ctx, n);
-        const out = this.nets[t]!.forward(this.inp, n);
-        for (let r = 0; r < n; r++) {
-          const o = r * 2 * D;
-          for (let i = 0; i < D; i++) {
-            const scale = Math.exp(SCALE_BOUND * Math.tanh(out[o + D + i]! / SCALE_BOUND));
-            u[r * D + i] = (v[r * D + i]! - out[o + i]!) / scale;
+      // four rows at a time (rows past n are padding): four independent sums per weight loaded
+      for (let r = 0; r < n4; r += 4) {
+        const o0 = r * D;
+        const o1 = o0 + D;
+        const o2 = o1 + D;
+        const o3 = o2 + D;
+        let done = 0; // hidden units (in sorted order) computed so far
+        for (let i = 0; i < D; i++) {
+          // units of degree ≤ i see only u_1..u_i (known): compute the new ones
+          const upto = below[i]!;
+          for (let s = done; s < upto; s++) {
+            const c = c1[s]!;
+            let z0 = c;
+            let z1 = c;
+            let z2 = c;
+            let z3 = c;
+            for (let k = 0; k < i; k++) {
+              const w = w0[s * D + k]!;
+              z0 += w * u[o0 + k]!;
+              z1 += w * u[o1 + k]!;
+              z2 += w * u[o2 + k]!;
+              z3 += w * u[o3 + k]!;
+            }
+            a1[4 * s] = Math.tanh(z0);
+            a1[4 * s + 1] = Math.tanh(z1);
+            a1[4 * s + 2] = Math.tanh(z2);
+            a1[4 * s + 3] = Math.tanh(z3);
           }
+          for (let s = done; s < upto; s++) {
+            const bb = b1[s]!;
+            let z0 = bb;
+            let z1 = bb;
+            let z2 = bb;
+            let z3 = bb;
+            const wo = s * H;
+            for (let q = 0; q < upto; q++) {
+              const w = w1[wo + q]!;
+              z0 += w * a1[4 * q]!;
+              z1 += w * a1[4 * q + 1]!;
+              z2 += w * a1[4 * q + 2]!;
+              z3 += w * a1[4 * q + 3]!;
+            }
+            a2[4 * s] = Math.tanh(z0);
+            a2[4 * s + 1] = Math.tanh(z1);
+            a2[4 * s + 2] = Math.tanh(z2);
+            a2[4 * s + 3] = Math.tanh(z3);
+          }
+          done = upto;
+          const so = i * H;
+          const ro = (D + i) * H;
+          let sh0 = b2[i]!;
+          let sh1 = sh0;
+          let sh2 = sh0;
+          let sh3 = sh0;
+          let ra0 = b2[D + i]!;
+          let ra1 = ra0;
+          let ra2 = ra0;
+          let ra3 = ra0;
+          for (let q = 0; q < upto; q++) {
+            const ws = w2[so + q]!;
+            const wr = w2[ro + q]!;
+            const h0 = a2[4 * q]!;
+            const h1 = a2[4 * q + 1]!;
+            const h2 = a2[4 * q + 2]!;
+            const h3 = a2[4 * q + 3]!;
+            sh0 += ws * h0;
+            sh1 += ws * h1;
+            sh2 += ws * h2;
+            sh3 += ws * h3;
+            ra0 += wr * h0;
+            ra1 += wr * h1;
+            ra2 += wr * h2;
+            ra3 += wr * h3;
+          }
+          u[o0 + i] = (v[o0 + i]! - sh0) / Math.exp(SCALE_BOUND * Math.tanh(ra0 / SCALE_BOUND));
+          u[o1 + i] = (v[o1 + i]! - sh1) / Math.exp(SCALE_BOUND * Math.tanh(ra1 / SCALE_BOUND));
+          u[o2 + i] = (v[o2 + i]! - sh2) / Math.exp(SCALE_BOUND * Math.tanh(ra2 / SCALE_BOUND));
+          u[o3 + i] = (v[o3 + i]! - sh3) / Math.exp(SCALE_BOUND * Math.tanh(ra3 / SCALE_BOUND));
         }
       }
+      const tmp = x;
       x = u;
+      u = tmp;
     }
-    return x;
+    return n4 === n ? x : x.slice(0, n * D);
   }
 
   toJSON(): EstimatorJSON {

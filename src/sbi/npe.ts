@@ -2,8 +2,8 @@ import { seededStream, type StatefulUniform } from '../numeric/random.ts';
 import type { DensityEstimator } from './estimator.ts';
 import { MAF } from './maf.ts';
 import { MDN } from './mdn.ts';
-import { Posterior, type ZScore } from './posterior.ts';
-import { checkPrior, type Prior } from './prior.ts';
+import { logitIn, Posterior, type ZScore } from './posterior.ts';
+import { BoxUniform, checkPrior, type Prior } from './prior.ts';
 import { trainEstimator, type TrainOptions, type TrainSummary } from './train.ts';
 
 /** The density estimators {@link NPE} can train. */
@@ -20,6 +20,12 @@ export interface NPEOptions {
   hiddenFeatures?: number;
   numTransforms?: number;
   numComponents?: number;
+  /**
+   * Train on logit((θ − low)/(high − low)) of a {@link BoxUniform} prior's box instead of θ
+   * (default false). The density estimator then never puts mass outside the box (no leakage
+   * to reject) and a posterior piled against a bound — SLCP's — becomes a smooth tail it can fit.
+   */
+  logitTheta?: boolean;
 }
 
 /** How many rows {@link NPE.appendSimulations} kept and dropped. */
@@ -57,6 +63,9 @@ export class NPE {
 
   constructor(private readonly options: NPEOptions) {
     this.prior = checkPrior(options?.prior, 'NPE: prior');
+    if (options.logitTheta && !(this.prior instanceof BoxUniform)) {
+      throw new Error('NPE: logitTheta needs a BoxUniform prior (the logit map is defined on its box); drop logitTheta or use BoxUniform');
+    }
     const kind = options.densityEstimator ?? 'maf';
     if (!(DENSITY_ESTIMATORS as readonly string[]).includes(kind)) {
       throw new Error(`NPE: unknown densityEstimator '${String(kind)}' (available: ${DENSITY_ESTIMATORS.join(', ')})`);
@@ -119,11 +128,15 @@ export class NPE {
     }
     const D = this.prior.dim;
     const C = this.xDim;
-    const zscore: ZScore = { ...meanSd(this.theta, D, 'theta'), ...meanSd(this.x, C, 'x') } as unknown as ZScore;
+    let box: { low: number[]; high: number[] } | undefined;
+    if (this.options.logitTheta) box = (this.prior as BoxUniform).bounds();
+    const thetaRows = box ? this.theta.map((row) => row.map((v, i) => logitIn(v, box.low[i]!, box.high[i]!))) : this.theta;
+    const zscore: ZScore = { ...meanSd(thetaRows, D, 'theta'), ...meanSd(this.x, C, 'x') } as unknown as ZScore;
+    if (box) zscore.logitBox = box;
     const th = new Float64Array(n * D);
     const xs = new Float64Array(n * C);
     for (let r = 0; r < n; r++) {
-      for (let i = 0; i < D; i++) th[r * D + i] = (this.theta[r]![i]! - zscore.thetaMean[i]!) / zscore.thetaSd[i]!;
+      for (let i = 0; i < D; i++) th[r * D + i] = (thetaRows[r]![i]! - zscore.thetaMean[i]!) / zscore.thetaSd[i]!;
       for (let i = 0; i < C; i++) xs[r * C + i] = (this.x[r]![i]! - zscore.xMean[i]!) / zscore.xSd[i]!;
     }
     const est = this.build(D, C);

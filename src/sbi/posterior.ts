@@ -12,7 +12,16 @@ export interface ZScore {
   thetaSd: number[];
   xMean: number[];
   xSd: number[];
+  /**
+   * When set, θ is first mapped to logit((θ − low)/(high − low)) (the box of a BoxUniform
+   * prior) and thetaMean/thetaSd are those of the logits: the flow then lives on an unbounded
+   * space, draws never leak, and mass piled against a bound becomes a smooth tail.
+   */
+  logitBox?: { low: number[]; high: number[] };
 }
+
+/** Keeps logit finite for θ on the box's edge. */
+const LOGIT_CLAMP = 1e-12;
 
 /** Where the posterior is evaluated: the observation x_o. */
 export interface AtObservation {
@@ -101,9 +110,13 @@ export class Posterior {
   private toZ(theta: number[][]): Float64Array {
     const D = this.dim;
     const out = new Float64Array(theta.length * D);
+    const box = this.zscore.logitBox;
     theta.forEach((row, r) => {
       if (!Array.isArray(row) || row.length !== D) throw new Error(`Posterior: θ row ${r} has ${Array.isArray(row) ? row.length : 'no'} values; expected ${D}`);
-      for (let i = 0; i < D; i++) out[r * D + i] = (row[i]! - this.zscore.thetaMean[i]!) / this.zscore.thetaSd[i]!;
+      for (let i = 0; i < D; i++) {
+        const y = box ? logitIn(row[i]!, box.low[i]!, box.high[i]!) : row[i]!;
+        out[r * D + i] = (y - this.zscore.thetaMean[i]!) / this.zscore.thetaSd[i]!;
+      }
     });
     return out;
   }
@@ -111,12 +124,31 @@ export class Posterior {
   private fromZ(z: Float64Array, n: number): number[][] {
     const D = this.dim;
     const out: number[][] = new Array(n);
+    const box = this.zscore.logitBox;
     for (let r = 0; r < n; r++) {
       const row = new Array<number>(D);
-      for (let i = 0; i < D; i++) row[i] = z[r * D + i]! * this.zscore.thetaSd[i]! + this.zscore.thetaMean[i]!;
+      for (let i = 0; i < D; i++) {
+        const y = z[r * D + i]! * this.zscore.thetaSd[i]! + this.zscore.thetaMean[i]!;
+        row[i] = box ? box.low[i]! + (box.high[i]! - box.low[i]!) / (1 + Math.exp(-y)) : y;
+      }
       out[r] = row;
     }
     return out;
+  }
+
+  /** log |dθ/dy| of the logit map per row (0 without one): q(θ) = q(y) / |dθ/dy|. */
+  private logJacobian(theta: number[][]): number[] {
+    const box = this.zscore.logitBox;
+    if (!box) return theta.map(() => 0);
+    return theta.map((row) => {
+      let s = 0;
+      for (let i = 0; i < this.dim; i++) {
+        const w = box.high[i]! - box.low[i]!;
+        const p = Math.min(1 - LOGIT_CLAMP, Math.max(LOGIT_CLAMP, (row[i]! - box.low[i]!) / w));
+        s += Math.log(w * p * (1 - p));
+      }
+      return s;
+    });
   }
 
   /** Draws from q(θ | x) and keeps those inside the prior's support. */
@@ -164,7 +196,8 @@ export class Posterior {
     const n = theta.length;
     const lq = this.estimator.logProb(this.toZ(theta), repeatRow(ctx, n), n);
     const lp = this.prior.logProb(theta);
-    return Array.from(lq, (v, r) => (lp[r]! > -Infinity ? v - this.logSdSum : -Infinity));
+    const lj = this.logJacobian(theta);
+    return Array.from(lq, (v, r) => (lp[r]! > -Infinity ? v - this.logSdSum - lj[r]! : -Infinity));
   }
 
   /**
@@ -256,6 +289,12 @@ export class Posterior {
     const est = estimatorFromJSON(json.estimator);
     return new Posterior(est, prior, json.zscore, json.seed);
   }
+}
+
+/** logit((v − low)/(high − low)), clamped so that the box's edges stay finite. */
+export function logitIn(v: number, low: number, high: number): number {
+  const p = Math.min(1 - LOGIT_CLAMP, Math.max(LOGIT_CLAMP, (v - low) / (high - low)));
+  return Math.log(p / (1 - p));
 }
 
 /** Rebuilds a saved density estimator by its kind. */
