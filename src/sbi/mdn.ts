@@ -25,6 +25,8 @@ export class MDN implements DensityEstimator {
   readonly numComponents: number;
   readonly hiddenFeatures: number;
   private resp = new Float64Array(0);
+  /** Per row of the last evaluation: log Σ_k exp(logit_k), so the backward pass has the mixture weights without a second pass. */
+  private logitNorm = new Float64Array(0);
 
   constructor(
     readonly dim: number,
@@ -62,6 +64,7 @@ export class MDN implements DensityEstimator {
     const P = K + 2 * K * D;
     const out = this.net.forward(this.context(context, n), n);
     if (this.resp.length < n * K) this.resp = new Float64Array(n * K);
+    if (this.logitNorm.length < n) this.logitNorm = new Float64Array(n);
     const logq = new Float64Array(n);
     const lk = new Float64Array(K);
     for (let r = 0; r < n; r++) {
@@ -71,6 +74,7 @@ export class MDN implements DensityEstimator {
       let asum = 0;
       for (let k = 0; k < K; k++) asum += Math.exp(out[o + k]! - amax);
       const lse = amax + Math.log(asum);
+      this.logitNorm[r] = lse;
       let best = -Infinity;
       for (let k = 0; k < K; k++) {
         let l = out[o + k]! - lse;
@@ -108,13 +112,10 @@ export class MDN implements DensityEstimator {
     const inv = 1 / n;
     for (let r = 0; r < n; r++) {
       const o = r * P;
-      let amax = -Infinity;
-      for (let k = 0; k < K; k++) amax = Math.max(amax, out[o + k]!);
-      let asum = 0;
-      for (let k = 0; k < K; k++) asum += Math.exp(out[o + k]! - amax);
+      const lse = this.logitNorm[r]!;
       for (let k = 0; k < K; k++) {
         const w = this.resp[r * K + k]!;
-        const pi = Math.exp(out[o + k]! - amax) / asum;
+        const pi = Math.exp(out[o + k]! - lse);
         dout[o + k] = -(w - pi) * inv;
         for (let d = 0; d < D; d++) {
           const mu = out[o + K + k * D + d]!;

@@ -1,5 +1,6 @@
 import { dot, maxAbs } from '../line-search.ts';
 import { MESSAGES, type Method, type MethodResult } from '../method.ts';
+import { nextRadius } from './trust-radius.ts';
 
 /** Accept a step when the actual reduction is at least this fraction of the predicted one (scipy's eta). */
 const ETA = 0.15;
@@ -37,8 +38,7 @@ export const trustExactMethod: Method = async (obj, x0, s) => {
     const xt = Float64Array.from(x, (v, i) => v + p[i]!);
     const t = await obj.fg(xt);
     const rho = Number.isFinite(t.f) && predicted > 0 ? (f - t.f) / predicted : -Infinity;
-    if (rho < 0.25) radius *= 0.25;
-    else if (rho > 0.75 && hitsBoundary) radius = Math.min(2 * radius, maxRadius);
+    radius = nextRadius(radius, rho, hitsBoundary, maxRadius);
     nit++;
     if (rho > ETA) {
       x = xt;
