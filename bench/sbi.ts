@@ -1,12 +1,13 @@
 /**
- * npm run bench:sbi [-- task... [--sims 1000,10000] [--estimator maf|mdn] [--logit] [--kernels]]: sbibm's two moons, Gaussian
+ * npm run bench:sbi [-- task... [--sims 1000,10000] [--estimator maf|nsf|mdn] [--logit] [--rounds R] [--kernels]]: sbibm's two moons, Gaussian
  * linear and SLCP (observation 1, reference samples from test/fixtures/sbibm) at 1,000 and
  * 10,000 simulations: C2ST against the reference (2,000 samples each, as the fixtures hold),
  * training seconds and epochs, seconds to draw 10,000 samples (median of 3). `--logit` trains on the logit of
- * a BoxUniform prior's box (NPE's `logitTheta`); `--estimator` picks the density estimator. `--kernels` also times one
+ * a BoxUniform prior's box (NPE's `logitTheta`); `--estimator` picks the density estimator; `--rounds R`
+ * runs truncated sequential NPE (R rounds of N/R simulations; training seconds summed over rounds). `--kernels` also times one
  * epoch of the hand-written float64 MAF against tfjs-cpu. Last line: one JSON object.
  */
-import { BoxUniform, NPE, SBI_TASKS, c2st } from '../src/index.ts';
+import { BoxUniform, NPE, SBI_TASKS, c2st, truncatedPriorSample } from '../src/index.ts';
 import { seededStream } from '../src/numeric/random.ts';
 import { sbibmObservation } from '../test/support/sbibm.ts';
 
@@ -14,9 +15,12 @@ const args = process.argv.slice(2);
 const simsArg = args.indexOf('--sims');
 const sims = simsArg >= 0 ? args[simsArg + 1]!.split(',').map(Number) : [1000, 10_000];
 const estArg = args.indexOf('--estimator');
-const estimator = (estArg >= 0 ? args[estArg + 1] : 'maf') as 'maf' | 'mdn';
+const estimator = (estArg >= 0 ? args[estArg + 1] : 'maf') as 'maf' | 'nsf' | 'mdn';
 const logit = args.includes('--logit');
-const tasks = args.filter((a, i) => !a.startsWith('--') && (simsArg < 0 || i !== simsArg + 1) && (estArg < 0 || i !== estArg + 1));
+const roundsArg = args.indexOf('--rounds');
+const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 1;
+const valueAt = new Set([simsArg, estArg, roundsArg].filter((i) => i >= 0).map((i) => i + 1));
+const tasks = args.filter((a, i) => !a.startsWith('--') && !valueAt.has(i));
 const chosen = tasks.length > 0 ? tasks : ['two_moons', 'gaussian_linear', 'slcp'];
 const short: Record<string, string> = { two_moons: 'two_moons', gaussian_linear: 'gaussian_linear', slcp: 'slcp' };
 const out: Record<string, number> = {};
@@ -27,11 +31,19 @@ for (const name of chosen) {
   const { xo, reference } = sbibmObservation(name);
   for (const n of sims) {
     const random = seededStream(`bench:${name}:${n}`);
-    const theta = task.prior.sample(n, random);
-    const x = task.simulate(theta, random);
+    const perRound = Math.floor(n / rounds);
+    const theta = task.prior.sample(n - perRound * (rounds - 1), random);
     const npe = new NPE({ prior: task.prior, seed: 1, densityEstimator: estimator, logitTheta: logit && task.prior instanceof BoxUniform });
-    npe.appendSimulations(theta, x);
-    const posterior = await npe.train();
+    npe.appendSimulations(theta, task.simulate(theta, random));
+    let posterior = await npe.train();
+    let trainSeconds = npe.lastTraining!.seconds;
+    // truncated sequential NPE: later rounds simulate the prior inside the posterior's high-density region at x_o
+    for (let r = 1; r < rounds; r++) {
+      const next = truncatedPriorSample(posterior, task.prior, xo, perRound, random).theta;
+      npe.appendSimulations(next, task.simulate(next, random));
+      posterior = await npe.train();
+      trainSeconds += npe.lastTraining!.seconds;
+    }
     // median of three draws of 10,000 (the first also pays for compiling the sampler)
     let draws: number[][] = [];
     const sampleTimes: number[] = [];
@@ -43,10 +55,10 @@ for (const name of chosen) {
     }
     const sampleSeconds = sampleTimes.sort((a, b) => a - b)[1]!;
     const score = c2st(reference, draws.slice(0, reference.length));
-    const t = npe.lastTraining!;
+    const t = { ...npe.lastTraining!, seconds: trainSeconds };
     const k = `${n >= 1000 ? `${n / 1000}k` : n}`;
     console.log(
-      `${name.padEnd(16)} ${estimator}${logit ? '+logit' : ''} ${String(n).padStart(6)} sims: C2ST ${score.toFixed(3)}, training ${t.seconds.toFixed(1)} s (${t.epochs} epochs, ${((1000 * t.seconds) / t.epochs).toFixed(0)} ms/epoch), ` +
+      `${name.padEnd(16)} ${estimator}${logit ? '+logit' : ''}${rounds > 1 ? `, ${rounds} rounds` : ''} ${String(n).padStart(6)} sims: C2ST ${score.toFixed(3)}, training ${t.seconds.toFixed(1)} s (${t.epochs} epochs, ${((1000 * t.seconds) / t.epochs).toFixed(0)} ms/epoch), ` +
         `10,000 samples ${sampleSeconds.toFixed(2)} s (acceptance ${(100 * posterior.acceptanceRate).toFixed(1)} %)`,
     );
     out[`c2st_${short[name]}_${k}`] = Number(score.toFixed(4));

@@ -23,7 +23,7 @@ describe('neurofit with --method sbi', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/400 evaluations \(sbi\)/);
-    expect(r.stdout).toMatch(/posterior \(1000 draws at x_o; fit = its MAP\)/);
+    expect(r.stdout).toMatch(/posterior \(maf; 1000 draws at x_o; fit = its MAP\)/);
     expect(r.stdout).toMatch(/\n\s+a\s+[-\d.e]+\s+[-\d.e]+/);
     expect(r.stdout).toMatch(/coverage: posterior (calibrated|MISCALIBRATED) on 40 held-out simulations \(coverage 50 %: [\d.]+ %, 80 %/);
     const file = JSON.parse(readFileSync(out, 'utf8'));
@@ -43,5 +43,22 @@ describe('neurofit with --method sbi', () => {
     expect(json.posterior.names.length).toBe(5);
     expect(json.posterior.samples).toBeUndefined(); // kept in the results file, not printed
     expect(JSON.parse(readFileSync(out, 'utf8')).posterior.samples).toHaveLength(1000);
+  }, 300_000);
+
+  it('--estimator nsf --rounds 2: a spline flow, trained in two rounds of truncated sequential NPE; both flags go with --method sbi only', () => {
+    const out = join(dir, 'nsf', 'sbi.json');
+    const r = neurofit('fit-trace', '--model', 'izhikevich', '--data', data10, '--fit', 'a,d', '--method', 'sbi', '--max-evals', '400', '--estimator', 'nsf', '--rounds', '2',
+      '--features', 'Spikecount,mean_frequency,time_to_first_spike,voltage_base', '--dt', '0.05', '--workers', '1', '--out', out, '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.settings.densityEstimator).toEqual({ value: 'nsf', from: 'cli' });
+    expect(json.settings.rounds).toEqual({ value: 2, from: 'cli' });
+    expect(json.posterior.estimator).toBe('nsf');
+    expect(json.posterior.rounds).toBe(2);
+    const wrong = neurofit('fit-trace', '--model', 'izhikevich', '--data', data10, '--fit', 'a', '--estimator', 'nsf', '--out', join(dir, 'x.json'));
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--estimator and --rounds go with --method sbi');
+    const unknown = neurofit('fit-trace', '--model', 'izhikevich', '--data', data10, '--fit', 'a', '--method', 'sbi', '--estimator', 'realnvp', '--out', join(dir, 'x.json'));
+    expect(unknown.stderr).toContain('--estimator must be one of maf, nsf, mdn, got realnvp');
   }, 300_000);
 });

@@ -61,7 +61,7 @@ describe('NPE: bad input, each a clear error', () => {
   });
 
   it('unknown density estimator, bad training options and x_o of the wrong length', async () => {
-    expect(() => new NPE({ prior, densityEstimator: 'nsf' as never })).toThrow(/unknown densityEstimator 'nsf' \(available: maf, mdn\)/);
+    expect(() => new NPE({ prior, densityEstimator: 'realnvp' as never })).toThrow(/unknown densityEstimator 'realnvp' \(available: maf, nsf, mdn\)/);
     const { theta, x } = data(200, 'small');
     const npe = new NPE({ prior, seed: 1 });
     npe.appendSimulations(theta, x);
@@ -96,6 +96,18 @@ describe('NPE on a well-specified Gaussian problem', () => {
     };
     const [a, b, c] = [await train(1), await train(1), await train(2)];
     expect(a.sample(5, { x: [0.5, 0] })).toEqual(b.sample(5, { x: [0.5, 0] }));
+    // each batch's gradient is the mean of its two halves' whether a second thread computes one of them or not
+    for (const densityEstimator of ['maf', 'nsf', 'mdn'] as const) {
+      const weights = async (threads: 1 | 2) => {
+        const npe = new NPE({ prior, seed: 1, densityEstimator });
+        npe.appendSimulations(theta, x);
+        return (await npe.train({ maxEpochs: 3, threads })).toJSON();
+      };
+      expect(await weights(2), densityEstimator).toEqual(await weights(1));
+    }
+    const three = new NPE({ prior });
+    three.appendSimulations(theta, x);
+    await expect(three.train({ threads: 3 as never })).rejects.toThrow(/NPE.train: threads must be 1 or 2 \(got 3\)/);
     expect(a.sample(5, { x: [0.5, 0] })).not.toEqual(c.sample(5, { x: [0.5, 0] }));
     const again = Posterior.fromJSON(JSON.parse(JSON.stringify(a.toJSON())), prior);
     const pts = [[0.1, 0.2], [-1, 0.5]];

@@ -13,6 +13,7 @@ import { parseMethod, type FitMethod } from '../fit/method.ts';
 import { sbiHooks, type PosteriorSummary } from '../fit/posterior-summary.ts';
 import { writePosteriorPlot } from '../report/posterior-plot.ts';
 import { SBI_TRACE_FEATURES } from '../fit/trace-fit.ts';
+import { DENSITY_ESTIMATORS, type DensityEstimatorName } from '../sbi/npe.ts';
 
 // fit/ may not import plot/: an sbi fit's pair plot is drawn by report/, installed here
 sbiHooks.writePlot = writePosteriorPlot;
@@ -45,6 +46,8 @@ interface CommonOptions {
   starts?: string;
   report?: boolean;
   historyCsv?: string;
+  estimator?: string;
+  rounds?: string;
 }
 
 /** '3000 for cmaes, 2000 per fitted parameter (at least 3000) for auto': the methods with evaluation defaults of their own. */
@@ -69,6 +72,8 @@ function fitMethod(method: string): FitMethod {
 function addCommon(cmd: Command, defaultEvals: number): Command {
   return cmd
     .option('--method <m>', `auto (the default: TPE exploration, then CMA-ES), ${Object.keys(samplers).filter((m) => m !== 'auto').join(', ')} (search); ${GRADIENT_METHODS.join(', ')} (gradient); tpe+adam, cmaes+lbfgs, ... (search, then gradient refinement); sbi (simulation-based inference: a posterior, its MAP as the fit; --max-evals simulations, default ${FIT_DEFAULTS.sbiSimulations})`)
+    .option('--estimator <e>', `with --method sbi: the density estimator, ${DENSITY_ESTIMATORS.join(', ')} (default maf; nsf for posteriors with several modes)`)
+    .option('--rounds <r>', 'with --method sbi: truncated sequential NPE in r rounds of --max-evals/r simulations (default 1)')
     .option('--iters <n>', `gradient steps (default ${FIT_DEFAULTS.iterations})`)
     .option('--lr <rate>', `learning rate of adam, sgd, rmsprop (default ${FIT_DEFAULTS.learningRate})`)
     .option('--mini-batch <k>', 'adam, sgd, rmsprop: each gradient step simulates k of the sweeps, drawn at random (seeded); the first step and the end point use all')
@@ -172,10 +177,20 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, settings
     : (positiveInteger(common.miniBatch, '--mini-batch') ?? options.miniBatch);
   const batchSize = settings.take('batchSize', 'batchSize', positiveInteger(common.batchSize, '--batch-size'), mod(options.batchSize), undefined);
   const workers = settings.take('workers', 'workers', positiveInteger(common.workers, '--workers'), mod(options.workers), availableParallelism());
+  let sbi = options.sbi;
+  if (common.estimator !== undefined || common.rounds !== undefined) {
+    if (!parsed.sbi) throw new UsageError('--estimator and --rounds go with --method sbi');
+    if (common.estimator !== undefined && !(DENSITY_ESTIMATORS as readonly string[]).includes(common.estimator)) {
+      throw new UsageError(`--estimator must be one of ${DENSITY_ESTIMATORS.join(', ')}, got ${common.estimator}`);
+    }
+    const densityEstimator = settings.take('densityEstimator', 'estimator', common.estimator as DensityEstimatorName | undefined, mod(options.sbi?.densityEstimator), undefined);
+    const rounds = settings.take('rounds', 'rounds', positiveInteger(common.rounds, '--rounds'), mod(options.sbi?.rounds), undefined);
+    sbi = { ...options.sbi, ...(densityEstimator ? { densityEstimator } : {}), ...(rounds ? { rounds } : {}) };
+  }
   settings.take('timeStep', 'dt', options.timeStep, mod(options.timeStep), options.timeStep ?? FIT_DEFAULTS.timeStep);
   let opt: OptNeuron;
   try {
-    opt = new OptNeuron({ ...options, method, iterations, starts, learningRate, seed, batchSize, workers, ...(miniBatch !== undefined ? { miniBatch } : {}) });
+    opt = new OptNeuron({ ...options, method, iterations, starts, learningRate, seed, batchSize, workers, ...(miniBatch !== undefined ? { miniBatch } : {}), ...(sbi ? { sbi } : {}) });
   } catch (err) {
     throw new UsageError((err as Error).message.replace(/^OptNeuron: /, ''));
   }
@@ -240,10 +255,11 @@ async function runFit(options: OptNeuronOptions, common: CommonOptions, settings
 function printPosterior(p: PosteriorSummary, out: string): void {
   const w = Math.max(9, ...p.names.map((n) => n.length));
   const f = (x: number) => Number(x.toPrecision(4)).toString().padStart(10);
-  process.stdout.write(`  posterior (${p.samples.length} draws at x_o; fit = its MAP):\n`);
+  const how = `${p.estimator}${p.rounds > 1 ? `, ${p.rounds} rounds` : ''}`;
+  process.stdout.write(`  posterior (${how}; ${p.samples.length} draws at x_o; fit = its MAP):\n`);
   process.stdout.write(`    ${'parameter'.padEnd(w)} ${'mean'.padStart(10)} ${'sd'.padStart(10)} ${'5 %'.padStart(10)} ${'50 %'.padStart(10)} ${'95 %'.padStart(10)}\n`);
   p.names.forEach((n, i) => process.stdout.write(`    ${n.padEnd(w)} ${f(p.mean[i]!)} ${f(p.sd[i]!)} ${f(p.q05[i]!)} ${f(p.q50[i]!)} ${f(p.q95[i]!)}\n`));
-  process.stdout.write(`  acceptance ${(100 * p.acceptanceRate).toFixed(1)} % (draws inside the prior); ${p.simulations} simulations (${p.invalidSimulations} invalid dropped), ${p.epochs} epochs in ${p.trainSeconds.toFixed(1)} s (${p.stopReason})\n`);
+  process.stdout.write(`  acceptance ${(100 * p.acceptanceRate).toFixed(1)} % (draws inside the prior); ${p.simulations} simulations (${p.invalidSimulations} invalid dropped), ${p.epochs} epochs${p.rounds > 1 ? ' (last round)' : ''} in ${p.trainSeconds.toFixed(1)} s (${p.stopReason})\n`);
   if (p.coverage) process.stdout.write(`  coverage: ${p.coverage.message}\n`);
   process.stdout.write(`  pair plot: ${join(dirname(out), 'posterior.svg')}\n`);
 }

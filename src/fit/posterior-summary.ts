@@ -8,7 +8,7 @@ import type { TrainOptions } from '../sbi/train.ts';
 export interface SbiSettings {
   /** Prior over the fitted variables, in their order (default: BoxUniform over their bounds). */
   prior?: Prior;
-  /** 'maf' (default) or 'mdn'. */
+  /** 'maf' (default), 'nsf' (neural spline flow: multimodal posteriors) or 'mdn'. */
   densityEstimator?: DensityEstimatorName;
   /** Training settings (sbi's defaults). */
   train?: TrainOptions;
@@ -47,6 +47,10 @@ export interface PosteriorSummary {
   bounds?: { low: number[]; high: number[] };
   simulations: number;
   invalidSimulations: number;
+  /** The density estimator ('maf', 'nsf', 'mdn') and the rounds of truncated sequential NPE. */
+  estimator: string;
+  rounds: number;
+  /** Of the last round's training. */
   epochs: number;
   trainSeconds: number;
   stopReason: string;

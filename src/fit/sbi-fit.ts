@@ -115,6 +115,8 @@ export async function runInference(
     ...(prior.bounds ? { bounds: prior.bounds() } : {}),
     simulations: npe.numSimulations,
     invalidSimulations: npe.dropped,
+    estimator: npe.densityEstimator,
+    rounds,
     epochs: training.epochs,
     trainSeconds: training.seconds,
     stopReason: training.stopReason,

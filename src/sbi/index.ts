@@ -4,6 +4,7 @@ export { Posterior, LEAKAGE_WARNING, LEAKAGE_ERROR, type PosteriorJSON, type Cov
 export type { TrainOptions, TrainSummary } from './train.ts';
 export { MAF, type MAFOptions } from './maf.ts';
 export { MDN, type MDNOptions } from './mdn.ts';
+export { NSF, type NSFOptions } from './nsf.ts';
 export type { DensityEstimator, EstimatorJSON } from './estimator.ts';
 export { c2st, type C2STOptions } from './c2st.ts';
 export { twoMoons, gaussianLinear, slcp, SBI_TASKS, type SbiTask } from './tasks.ts';

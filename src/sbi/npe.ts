@@ -2,24 +2,27 @@ import { seededStream, type StatefulUniform } from '../numeric/random.ts';
 import type { DensityEstimator } from './estimator.ts';
 import { MAF } from './maf.ts';
 import { MDN } from './mdn.ts';
+import { NSF } from './nsf.ts';
 import { logitIn, Posterior, type ZScore } from './posterior.ts';
 import { BoxUniform, checkPrior, type Prior } from './prior.ts';
 import { trainEstimator, type TrainOptions, type TrainSummary } from './train.ts';
 
 /** The density estimators {@link NPE} can train. */
-export const DENSITY_ESTIMATORS = ['maf', 'mdn'] as const;
+export const DENSITY_ESTIMATORS = ['maf', 'nsf', 'mdn'] as const;
 export type DensityEstimatorName = (typeof DENSITY_ESTIMATORS)[number];
 
 /** Options of {@link NPE}. */
 export interface NPEOptions {
   prior: Prior;
-  /** 'maf' (default: 5 transforms, 50 hidden units) or 'mdn' (10 components). */
+  /** 'maf' (default: 5 transforms, 50 hidden units), 'nsf' (5 spline couplings, 10 bins) or 'mdn' (10 components). */
   densityEstimator?: DensityEstimatorName;
   /** Seed of every random choice (initial weights, validation split, batches, draws): same seed and data, same posterior. */
   seed?: number | string;
   hiddenFeatures?: number;
   numTransforms?: number;
   numComponents?: number;
+  /** Spline bins of 'nsf' (default 10). */
+  numBins?: number;
   /**
    * Train on logit((θ − low)/(high − low)) of a {@link BoxUniform} prior's box instead of θ
    * (default false). The density estimator then never puts mass outside the box (no leakage
@@ -140,12 +143,13 @@ export class NPE {
       for (let i = 0; i < C; i++) xs[r * C + i] = (this.x[r]![i]! - zscore.xMean[i]!) / zscore.xSd[i]!;
     }
     const est = this.build(D, C);
-    this.lastTraining = trainEstimator(est, th, xs, n, this.random, options);
+    this.lastTraining = await trainEstimator(est, th, xs, n, this.random, options);
     return new Posterior(est, this.prior, zscore, this.seed);
   }
 
   private build(D: number, C: number): DensityEstimator {
     const o = this.options;
+    if (this.densityEstimator === 'nsf') return new NSF(D, C, this.random, { numTransforms: o.numTransforms, hiddenFeatures: o.hiddenFeatures, numBins: o.numBins });
     if (this.densityEstimator === 'mdn') return new MDN(D, C, this.random, { numComponents: o.numComponents, hiddenFeatures: o.hiddenFeatures });
     return new MAF(D, C, this.random, { numTransforms: o.numTransforms, hiddenFeatures: o.hiddenFeatures });
   }

@@ -3,6 +3,7 @@ import type { DensityEstimator, EstimatorJSON } from './estimator.ts';
 import { repeatRow } from './estimator.ts';
 import { MAF } from './maf.ts';
 import { MDN } from './mdn.ts';
+import { NSF } from './nsf.ts';
 import { Adam } from './nn.ts';
 import { checkPrior, type Prior } from './prior.ts';
 
@@ -301,5 +302,6 @@ export function logitIn(v: number, low: number, high: number): number {
 export function estimatorFromJSON(json: EstimatorJSON): DensityEstimator {
   if (json?.kind === 'maf') return MAF.fromJSON(json);
   if (json?.kind === 'mdn') return MDN.fromJSON(json);
-  throw new Error(`Posterior.fromJSON: unknown density estimator '${String(json?.kind)}' (expected 'maf' or 'mdn')`);
+  if (json?.kind === 'nsf') return NSF.fromJSON(json);
+  throw new Error(`Posterior.fromJSON: unknown density estimator '${String(json?.kind)}' (expected 'maf', 'nsf' or 'mdn')`);
 }
