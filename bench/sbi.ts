@@ -5,7 +5,7 @@
  * training seconds and epochs, seconds to draw 10,000 samples (median of 3). `--logit` trains on the logit of
  * a BoxUniform prior's box (NPE's `logitTheta`); `--estimator` picks the density estimator; `--rounds R`
  * runs truncated sequential NPE (R rounds of N/R simulations; training seconds summed over rounds). `--kernels` also times one
- * epoch of the hand-written float64 MAF against tfjs-cpu. Last line: one JSON object.
+ * epoch of the hand-written float64 MAF against tfjs-cpu and tfjs-wasm. Last line: one JSON object.
  */
 import { BoxUniform, NPE, SBI_TASKS, c2st, truncatedPriorSample } from '../src/index.ts';
 import { seededStream } from '../src/numeric/random.ts';
@@ -94,48 +94,57 @@ if (args.includes('--kernels')) {
   }
   times.sort((a, b) => a - b);
   out.epoch_s_float64_kernels = Number(times[1]!.toFixed(3));
-  // the same MADE stack in tfjs (cpu backend): dense layers with masks, affine steps, Adam
-  await tf.setBackend('cpu');
-  const H = 50;
-  const layers = Array.from({ length: 5 }, () => ({
-    w0: tf.variable(tf.randomUniform([4, H], -0.5, 0.5)),
-    w1: tf.variable(tf.randomUniform([H, H], -0.14, 0.14)),
-    w2: tf.variable(tf.randomUniform([H, 4], -0.01, 0.01)),
-    b0: tf.variable(tf.zeros([H])),
-    b1: tf.variable(tf.zeros([H])),
-    b2: tf.variable(tf.zeros([4])),
-  }));
-  const opt = tf.train.adam(5e-4);
-  const T = tf.tensor2d(Array.from(th), [n, 2]);
-  const X = tf.tensor2d(Array.from(xs), [n, 2]);
-  const tfEpoch = () => {
-    for (let b = 0; b < n; b += 200) {
-      opt.minimize(() => {
-        let u = T.slice([b, 0], [200, 2]);
-        const c = X.slice([b, 0], [200, 2]);
-        let logdet = tf.scalar(0);
-        for (const l of layers) {
-          const h = tf.tanh(tf.matMul(tf.tanh(tf.matMul(tf.concat([u, c], 1), l.w0).add(l.b0)), l.w1).add(l.b1));
-          const o = tf.matMul(h, l.w2).add(l.b2);
-          const shift = o.slice([0, 0], [200, 2]);
-          const ls = tf.tanh(o.slice([0, 2], [200, 2]).div(3)).mul(3);
-          u = u.mul(tf.exp(ls)).add(shift).reverse(1) as typeof u;
-          logdet = logdet.add(ls.sum());
-        }
-        return u.square().sum().mul(0.5).sub(logdet).div(200) as never;
-      });
-    }
-  };
-  tfEpoch();
-  const tfTimes: number[] = [];
-  for (let r = 0; r < 3; r++) {
-    const t0 = performance.now();
+  // the same MADE stack in tfjs: dense layers, affine steps, Adam — on the cpu backend and on
+  // the wasm backend (SIMD; Node gives its worker-less build one thread)
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const wasmDir = new URL('../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url).pathname;
+  wasm.setWasmPaths(wasmDir);
+  for (const backend of ['cpu', 'wasm'] as const) {
+    await tf.setBackend(backend);
+    await tf.ready();
+    const H = 50;
+    const layers = Array.from({ length: 5 }, () => ({
+      w0: tf.variable(tf.randomUniform([4, H], -0.5, 0.5)),
+      w1: tf.variable(tf.randomUniform([H, H], -0.14, 0.14)),
+      w2: tf.variable(tf.randomUniform([H, 4], -0.01, 0.01)),
+      b0: tf.variable(tf.zeros([H])),
+      b1: tf.variable(tf.zeros([H])),
+      b2: tf.variable(tf.zeros([4])),
+    }));
+    const opt = tf.train.adam(5e-4);
+    const T = tf.tensor2d(Array.from(th), [n, 2]);
+    const X = tf.tensor2d(Array.from(xs), [n, 2]);
+    const tfEpoch = () => {
+      for (let b = 0; b < n; b += 200) {
+        opt.minimize(() => {
+          let u = T.slice([b, 0], [200, 2]);
+          const c = X.slice([b, 0], [200, 2]);
+          let logdet = tf.scalar(0);
+          for (const l of layers) {
+            const h = tf.tanh(tf.matMul(tf.tanh(tf.matMul(tf.concat([u, c], 1), l.w0).add(l.b0)), l.w1).add(l.b1));
+            const o = tf.matMul(h, l.w2).add(l.b2);
+            const shift = o.slice([0, 0], [200, 2]);
+            const ls = tf.tanh(o.slice([0, 2], [200, 2]).div(3)).mul(3);
+            u = u.mul(tf.exp(ls)).add(shift).reverse(1) as typeof u;
+            logdet = logdet.add(ls.sum());
+          }
+          return u.square().sum().mul(0.5).sub(logdet).div(200) as never;
+        });
+      }
+    };
     tfEpoch();
-    tfTimes.push((performance.now() - t0) / 1000);
+    const tfTimes: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const t0 = performance.now();
+      tfEpoch();
+      tfTimes.push((performance.now() - t0) / 1000);
+    }
+    tfTimes.sort((a, b) => a - b);
+    out[`epoch_s_tfjs_${backend}`] = Number(tfTimes[1]!.toFixed(3));
   }
-  tfTimes.sort((a, b) => a - b);
-  out.epoch_s_tfjs_cpu = Number(tfTimes[1]!.toFixed(3));
-  console.log(`one MAF epoch (9,000 pairs, batches of 200), median of 3: float64 kernels ${out.epoch_s_float64_kernels} s, tfjs-cpu ${out.epoch_s_tfjs_cpu} s`);
+  console.log(
+    `one MAF epoch (9,000 pairs, batches of 200), median of 3: float64 kernels ${out.epoch_s_float64_kernels} s (one thread), tfjs-cpu ${out.epoch_s_tfjs_cpu} s, tfjs-wasm ${out.epoch_s_tfjs_wasm} s`,
+  );
 }
 
 const last: Record<string, number> = {};
