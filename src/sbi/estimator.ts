@@ -1,3 +1,4 @@
+import { LOG_SQRT_2PI } from '../numeric/normal.ts';
 import type { Uniform } from '../numeric/random.ts';
 
 /**
@@ -45,4 +46,27 @@ export function repeatRow(row: Float64Array, n: number): Float64Array {
 /** A standard normal draw from a uniform stream (Box–Muller, one value per call for reproducibility). */
 export function normalDraw(random: Uniform): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+/** Adds the standard normal base density of z (n rows of D) to log q: the last term of a flow. */
+export function addBaseDensity(logq: Float64Array, z: Float64Array, n: number, D: number): void {
+  for (let r = 0; r < n; r++) {
+    let sq = 0;
+    for (let i = 0; i < D; i++) sq += z[r * D + i]! * z[r * D + i]!;
+    logq[r] += -0.5 * sq - D * LOG_SQRT_2PI;
+  }
+}
+
+/**
+ * log q of n rows through `flow` in chunks of 2,048, so a flow's per-row buffers stay small
+ * however many rows are asked for.
+ */
+export function chunkedLogProb(flow: (theta: Float64Array, context: Float64Array, m: number) => Float64Array, theta: Float64Array, context: Float64Array, n: number, dim: number, contextDim: number): Float64Array {
+  const out = new Float64Array(n);
+  const chunk = 2048;
+  for (let r0 = 0; r0 < n; r0 += chunk) {
+    const m = Math.min(chunk, n - r0);
+    out.set(flow(theta.subarray(r0 * dim), context.subarray(r0 * contextDim), m), r0);
+  }
+  return out;
 }

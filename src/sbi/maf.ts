@@ -1,7 +1,6 @@
-import { LOG_SQRT_2PI } from '../numeric/normal.ts';
 import type { Uniform } from '../numeric/random.ts';
 import { MLP } from './nn.ts';
-import { normalDraw, type DensityEstimator, type EstimatorJSON } from './estimator.ts';
+import { addBaseDensity, chunkedLogProb, normalDraw, type DensityEstimator, type EstimatorJSON } from './estimator.ts';
 
 /**
  * |log scale| of one affine step is at most this: scale = exp(3·tanh(raw/3)) lies in
@@ -138,23 +137,12 @@ export class MAF implements DensityEstimator {
         logq[r] += ld;
       }
     }
-    const z = this.us[this.numTransforms]!;
-    for (let r = 0; r < n; r++) {
-      let s = 0;
-      for (let i = 0; i < D; i++) s += z[r * D + i]! * z[r * D + i]!;
-      logq[r] += -0.5 * s - D * LOG_SQRT_2PI;
-    }
+    addBaseDensity(logq, this.us[this.numTransforms]!, n, D);
     return logq;
   }
 
   logProb(theta: Float64Array, context: Float64Array, n: number): Float64Array {
-    const out = new Float64Array(n);
-    const chunk = 2048;
-    for (let r0 = 0; r0 < n; r0 += chunk) {
-      const m = Math.min(chunk, n - r0);
-      out.set(this.flow(theta.subarray(r0 * this.dim), context.subarray(r0 * this.contextDim), m), r0);
-    }
-    return out;
+    return chunkedLogProb((t, c, m) => this.flow(t, c, m), theta, context, n, this.dim, this.contextDim);
   }
 
   loss(theta: Float64Array, context: Float64Array, n: number, grad: boolean, inputGrad?: Float64Array): number {

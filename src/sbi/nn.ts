@@ -160,7 +160,7 @@ export class MLP {
       const dw = this.dW[l]!;
       const dbias = this.db[l]!;
       for (let r = 0; r < n; r++) for (let j = 0; j < nout; j++) dbias[j] += d[r * nout + j]!;
-      // dW[j][i] += Σ_r d[r][j]·x[r][i], eight (then four) rows per pass over dW
+      // dW[j][i] += Σ_r d[r][j]·x[r][i], eight rows per pass over dW (it is read and written once per eight rows)
       let r = 0;
       for (; r + 8 <= n; r += 8) {
         const a0 = r * nin;
@@ -185,21 +185,6 @@ export class MLP {
           for (let i = 0; i < nin; i++) {
             dw[wo + i] += d0 * x[a0 + i]! + d1 * x[a1 + i]! + d2 * x[a2 + i]! + d3 * x[a3 + i]! + d4 * x[a4 + i]! + d5 * x[a5 + i]! + d6 * x[a6 + i]! + d7 * x[a7 + i]!;
           }
-        }
-      }
-      for (; r + 4 <= n; r += 4) {
-        const a0 = r * nin;
-        const a1 = a0 + nin;
-        const a2 = a1 + nin;
-        const a3 = a2 + nin;
-        const o = r * nout;
-        for (let j = 0; j < nout; j++) {
-          const d0 = d[o + j]!;
-          const d1 = d[o + nout + j]!;
-          const d2 = d[o + 2 * nout + j]!;
-          const d3 = d[o + 3 * nout + j]!;
-          const wo = j * nin;
-          for (let i = 0; i < nin; i++) dw[wo + i] += d0 * x[a0 + i]! + d1 * x[a1 + i]! + d2 * x[a2 + i]! + d3 * x[a3 + i]!;
         }
       }
       for (; r < n; r++) {

@@ -3,7 +3,7 @@ import type { DensityEstimator } from './estimator.ts';
 import { MAF } from './maf.ts';
 import { MDN } from './mdn.ts';
 import { NSF } from './nsf.ts';
-import { logitIn, Posterior, type ZScore } from './posterior.ts';
+import { estimatorFromJSON, logitIn, Posterior, type ZScore } from './posterior.ts';
 import { BoxUniform, checkPrior, type Prior } from './prior.ts';
 import { trainEstimator, type TrainOptions, type TrainSummary } from './train.ts';
 
@@ -63,6 +63,8 @@ export class NPE {
   private readonly x: number[][] = [];
   private xDim = -1;
   private readonly random: StatefulUniform;
+  /** The last training's estimator and z-scoring, where the next round starts. */
+  private previous?: { estimator: DensityEstimator; zscore: ZScore };
 
   constructor(private readonly options: NPEOptions) {
     this.prior = checkPrior(options?.prior, 'NPE: prior');
@@ -119,8 +121,12 @@ export class NPE {
     return { added, dropped };
   }
 
-  /** Trains the density estimator on every simulation appended and returns the posterior. */
-  async train(options: TrainOptions = {}): Promise<Posterior> {
+  /**
+   * Trains the density estimator on every simulation appended and returns the posterior.
+   * A later call (a new round) continues from the weights and the z-scoring of the previous
+   * one, as sbi does, unless `retrainFromScratch`; posteriors already returned keep theirs.
+   */
+  async train(options: TrainOptions & { retrainFromScratch?: boolean } = {}): Promise<Posterior> {
     const n = this.theta.length;
     if (n === 0) {
       throw new Error(
@@ -134,7 +140,8 @@ export class NPE {
     let box: { low: number[]; high: number[] } | undefined;
     if (this.options.logitTheta) box = (this.prior as BoxUniform).bounds();
     const thetaRows = box ? this.theta.map((row) => row.map((v, i) => logitIn(v, box.low[i]!, box.high[i]!))) : this.theta;
-    const zscore: ZScore = { ...meanSd(thetaRows, D, 'theta'), ...meanSd(this.x, C, 'x') } as unknown as ZScore;
+    const previous = options.retrainFromScratch ? undefined : this.previous;
+    const zscore: ZScore = previous?.zscore ?? ({ ...meanSd(thetaRows, D, 'theta'), ...meanSd(this.x, C, 'x') } as unknown as ZScore);
     if (box) zscore.logitBox = box;
     const th = new Float64Array(n * D);
     const xs = new Float64Array(n * C);
@@ -142,8 +149,10 @@ export class NPE {
       for (let i = 0; i < D; i++) th[r * D + i] = (thetaRows[r]![i]! - zscore.thetaMean[i]!) / zscore.thetaSd[i]!;
       for (let i = 0; i < C; i++) xs[r * C + i] = (this.x[r]![i]! - zscore.xMean[i]!) / zscore.xSd[i]!;
     }
-    const est = this.build(D, C);
+    // a copy: the previous round's posterior keeps its own weights
+    const est = previous ? estimatorFromJSON(previous.estimator.toJSON()) : this.build(D, C);
     this.lastTraining = await trainEstimator(est, th, xs, n, this.random, options);
+    this.previous = { estimator: est, zscore };
     return new Posterior(est, this.prior, zscore, this.seed);
   }
 

@@ -75,6 +75,24 @@ function locate(v: number, f: Float64Array, K: number, B: number, out: Float64Ar
 
 const wbox = new Float64Array(2);
 const hbox = new Float64Array(2);
+/** The bin of the last {@link findBin}: index, left edge, width, bottom, height, end slopes. */
+const bin = { k: 0, xl: 0, w: 0, yl: 0, h: 0, dlo: 0, dhi: 0 };
+
+/** The bin holding v — an input (x) or, with `byOutput`, an output (y) — and its knots, into `bin`. */
+function findBin(v: number, p: Float64Array, off: number, K: number, B: number, byOutput: boolean): void {
+  fractions(p, off, K, soft);
+  fractions(p, off + K, K, softH);
+  const k = byOutput ? locate(v, softH, K, B, hbox) : locate(v, soft, K, B, wbox);
+  if (byOutput) heightOf(k, soft, K, B, wbox);
+  else heightOf(k, softH, K, B, hbox);
+  bin.k = k;
+  bin.xl = wbox[0]!;
+  bin.w = wbox[1]!;
+  bin.yl = hbox[0]!;
+  bin.h = hbox[1]!;
+  bin.dlo = derivative(p, off, K, k);
+  bin.dhi = derivative(p, off, K, k + 1);
+}
 
 /**
  * y = spline(x) and log |dy/dx| into out[0], out[1].
@@ -85,16 +103,8 @@ export function splineForward(x: number, p: Float64Array, off: number, K: number
     out[1] = 0;
     return;
   }
-  fractions(p, off, K, soft);
-  fractions(p, off + K, K, softH);
-  const k = locate(x, soft, K, B, wbox);
-  heightOf(k, softH, K, B, hbox);
-  const xl = wbox[0]!;
-  const w = wbox[1]!;
-  const yl = hbox[0]!;
-  const h = hbox[1]!;
-  const dlo = derivative(p, off, K, k);
-  const dhi = derivative(p, off, K, k + 1);
+  findBin(x, p, off, K, B, false);
+  const { xl, w, yl, h, dlo, dhi } = bin;
   const s = h / w;
   const xi = (x - xl) / w;
   const q = xi * (1 - xi);
@@ -118,16 +128,8 @@ function heightOf(k: number, f: Float64Array, K: number, B: number, out: Float64
 /** x = spline⁻¹(y) (the root of the bin's quadratic that lies in the bin). */
 export function splineInverse(y: number, p: Float64Array, off: number, K: number, B: number): number {
   if (!(y > -B && y < B)) return y;
-  fractions(p, off, K, soft);
-  fractions(p, off + K, K, softH);
-  const k = locate(y, softH, K, B, hbox);
-  heightOf(k, soft, K, B, wbox);
-  const xl = wbox[0]!;
-  const w = wbox[1]!;
-  const yl = hbox[0]!;
-  const h = hbox[1]!;
-  const dlo = derivative(p, off, K, k);
-  const dhi = derivative(p, off, K, k + 1);
+  findBin(y, p, off, K, B, true);
+  const { xl, w, yl, h, dlo, dhi } = bin;
   const s = h / w;
   const dy = y - yl;
   const c2 = dlo + dhi - 2 * s;
@@ -146,15 +148,8 @@ export function splineInverse(y: number, p: Float64Array, off: number, K: number
  */
 export function splineBackward(x: number, p: Float64Array, off: number, K: number, B: number, gy: number, gld: number, g: Float64Array, goff: number): number {
   if (!(x > -B && x < B)) return gy;
-  fractions(p, off, K, soft);
-  fractions(p, off + K, K, softH);
-  const k = locate(x, soft, K, B, wbox);
-  heightOf(k, softH, K, B, hbox);
-  const xl = wbox[0]!;
-  const w = wbox[1]!;
-  const h = hbox[1]!;
-  const dlo = derivative(p, off, K, k);
-  const dhi = derivative(p, off, K, k + 1);
+  findBin(x, p, off, K, B, false);
+  const { k, xl, w, h, dlo, dhi } = bin;
   const s = h / w;
   const xi = (x - xl) / w;
   const q = xi * (1 - xi);

@@ -49,7 +49,9 @@ function positiveOption(name: string, v: number | undefined, fallback: number, i
 /**
  * Maximum-likelihood training of `est` on n rows of (θ, x), already z-scored, as sbi trains:
  * a random 10 % held out, Adam on shuffled batches of 200 with clipped gradients, stopping
- * once the held-out loss has not improved for 20 epochs, and keeping the best weights.
+ * once the held-out loss has not improved for 20 epochs, and keeping the best weights. Each
+ * batch's gradient is the mean of its two halves' ({@link SplitGradient}), on two threads
+ * when `threads` is 2.
  */
 export async function trainEstimator(est: DensityEstimator, theta: Float64Array, x: Float64Array, n: number, random: Uniform, options: TrainOptions = {}): Promise<TrainSummary> {
   const started = performance.now();
