@@ -1,10 +1,11 @@
 /**
- * npm run bench:sbi [-- task... [--sims 1000,10000] [--estimator maf|nsf|mdn] [--logit] [--rounds R] [--kernels]]: sbibm's two moons, Gaussian
+ * npm run bench:sbi [-- task... [--sims 1000,10000] [--estimator maf|nsf|mdn] [--logit] [--rounds R [--warm-start]] [--kernels]]: sbibm's two moons, Gaussian
  * linear and SLCP (observation 1, reference samples from test/fixtures/sbibm) at 1,000 and
  * 10,000 simulations: C2ST against the reference (2,000 samples each, as the fixtures hold),
  * training seconds and epochs, seconds to draw 10,000 samples (median of 3). `--logit` trains on the logit of
  * a BoxUniform prior's box (NPE's `logitTheta`); `--estimator` picks the density estimator; `--rounds R`
- * runs truncated sequential NPE (R rounds of N/R simulations; training seconds summed over rounds). `--kernels` also times one
+ * runs truncated sequential NPE (R rounds of N/R simulations; training seconds summed over rounds; `--warm-start`
+ * continues each round from the last one's weights). `--kernels` also times one
  * epoch of the hand-written float64 MAF against tfjs-cpu and tfjs-wasm. Last line: one JSON object.
  */
 import { BoxUniform, NPE, SBI_TASKS, c2st, truncatedPriorSample } from '../src/index.ts';
@@ -19,6 +20,7 @@ const estimator = (estArg >= 0 ? args[estArg + 1] : 'maf') as 'maf' | 'nsf' | 'm
 const logit = args.includes('--logit');
 const roundsArg = args.indexOf('--rounds');
 const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 1;
+const warmStart = args.includes('--warm-start');
 const valueAt = new Set([simsArg, estArg, roundsArg].filter((i) => i >= 0).map((i) => i + 1));
 const tasks = args.filter((a, i) => !a.startsWith('--') && !valueAt.has(i));
 const chosen = tasks.length > 0 ? tasks : ['two_moons', 'gaussian_linear', 'slcp'];
@@ -41,7 +43,7 @@ for (const name of chosen) {
     for (let r = 1; r < rounds; r++) {
       const next = truncatedPriorSample(posterior, task.prior, xo, perRound, random).theta;
       npe.appendSimulations(next, task.simulate(next, random));
-      posterior = await npe.train();
+      posterior = await npe.train({ warmStart });
       trainSeconds += npe.lastTraining!.seconds;
     }
     // median of three draws of 10,000 (the first also pays for compiling the sampler)
@@ -58,7 +60,7 @@ for (const name of chosen) {
     const t = { ...npe.lastTraining!, seconds: trainSeconds };
     const k = `${n >= 1000 ? `${n / 1000}k` : n}`;
     console.log(
-      `${name.padEnd(16)} ${estimator}${logit ? '+logit' : ''}${rounds > 1 ? `, ${rounds} rounds` : ''} ${String(n).padStart(6)} sims: C2ST ${score.toFixed(3)}, training ${t.seconds.toFixed(1)} s (${t.epochs} epochs, ${((1000 * t.seconds) / t.epochs).toFixed(0)} ms/epoch), ` +
+      `${name.padEnd(16)} ${estimator}${logit ? '+logit' : ''}${rounds > 1 ? `, ${rounds} rounds${warmStart ? ' (warm start)' : ''}` : ''} ${String(n).padStart(6)} sims: C2ST ${score.toFixed(3)}, training ${t.seconds.toFixed(1)} s (${t.epochs} epochs, ${((1000 * t.seconds) / t.epochs).toFixed(0)} ms/epoch), ` +
         `10,000 samples ${sampleSeconds.toFixed(2)} s (acceptance ${(100 * posterior.acceptanceRate).toFixed(1)} %)`,
     );
     out[`c2st_${short[name]}_${k}`] = Number(score.toFixed(4));

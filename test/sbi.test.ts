@@ -87,7 +87,7 @@ describe('NPE: bad input, each a clear error', () => {
 });
 
 describe('NPE on a well-specified Gaussian problem', () => {
-  it('is seeded: same seed and data, same posterior and draws, with one thread or two; saved and loaded it gives the same densities; a second round starts from the first round\'s weights', { timeout: 120_000 }, async () => {
+  it('is seeded: same seed and data, same posterior and draws, with one thread or two; saved and loaded it gives the same densities; with warmStart a second round starts from the first round\'s weights', { timeout: 120_000 }, async () => {
     const { theta, x } = data(1000, 'seed');
     const train = async (seed: number) => {
       const npe = new NPE({ prior, seed });
@@ -105,7 +105,7 @@ describe('NPE on a well-specified Gaussian problem', () => {
       };
       expect(await weights(2), densityEstimator).toEqual(await weights(1));
     }
-    // a second round continues from the first's weights (sbi's retrain_from_scratch=False); the first posterior keeps its own
+    // warmStart: a second round continues from the first's weights (sbi's retrain_from_scratch=False); the first posterior keeps its own
     const rounds = new NPE({ prior, seed: 1 });
     rounds.appendSimulations(theta.slice(0, 500), x.slice(0, 500));
     const first = await rounds.train({ maxEpochs: 30 });
@@ -113,9 +113,9 @@ describe('NPE on a well-specified Gaussian problem', () => {
     const before = first.logProb(probe, { x: [0.5, 0] });
     const firstBest = rounds.lastTraining!.bestValidationLoss;
     rounds.appendSimulations(theta.slice(500), x.slice(500));
-    await rounds.train({ maxEpochs: 1 });
+    await rounds.train({ maxEpochs: 1, warmStart: true });
     const warm = rounds.lastTraining!.validationLosses[0]!;
-    await rounds.train({ maxEpochs: 1, retrainFromScratch: true });
+    await rounds.train({ maxEpochs: 1 });
     const cold = rounds.lastTraining!.validationLosses[0]!;
     expect(first.logProb(probe, { x: [0.5, 0] })).toEqual(before);
     // one epoch after the first round's best (1.41 here): 1.29 warm, 2.82 from scratch

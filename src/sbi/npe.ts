@@ -123,10 +123,14 @@ export class NPE {
 
   /**
    * Trains the density estimator on every simulation appended and returns the posterior.
-   * A later call (a new round) continues from the weights and the z-scoring of the previous
-   * one, as sbi does, unless `retrainFromScratch`; posteriors already returned keep theirs.
+   * Each call starts from fresh weights and z-scores on all the data; with `warmStart`, a
+   * later call (a new round) continues from the previous weights and z-scoring instead, as
+   * sbi does by default (`retrain_from_scratch=False`). Why not by default: on SLCP, 10
+   * rounds of truncated sequential NPE reached C2ST 0.729 from scratch (358 s of training)
+   * against 0.885 warm (137 s): the first round's z-scoring and weights fit the prior, not
+   * the narrow later rounds. Posteriors already returned keep their weights either way.
    */
-  async train(options: TrainOptions & { retrainFromScratch?: boolean } = {}): Promise<Posterior> {
+  async train(options: TrainOptions & { warmStart?: boolean } = {}): Promise<Posterior> {
     const n = this.theta.length;
     if (n === 0) {
       throw new Error(
@@ -140,7 +144,7 @@ export class NPE {
     let box: { low: number[]; high: number[] } | undefined;
     if (this.options.logitTheta) box = (this.prior as BoxUniform).bounds();
     const thetaRows = box ? this.theta.map((row) => row.map((v, i) => logitIn(v, box.low[i]!, box.high[i]!))) : this.theta;
-    const previous = options.retrainFromScratch ? undefined : this.previous;
+    const previous = options.warmStart ? this.previous : undefined;
     const zscore: ZScore = previous?.zscore ?? ({ ...meanSd(thetaRows, D, 'theta'), ...meanSd(this.x, C, 'x') } as unknown as ZScore);
     if (box) zscore.logitBox = box;
     const th = new Float64Array(n * D);
