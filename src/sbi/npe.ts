@@ -126,7 +126,7 @@ export class NPE {
    * Each call starts from fresh weights and z-scores on all the data; with `warmStart`, a
    * later call (a new round) continues from the previous weights and z-scoring instead, as
    * sbi does by default (`retrain_from_scratch=False`). Why not by default: on SLCP, 10
-   * rounds of truncated sequential NPE reached C2ST 0.729 from scratch (358 s of training)
+   * rounds of truncated sequential NPE reached C2ST 0.73–0.82 from scratch (303–358 s of training)
    * against 0.885 warm (137 s): the first round's z-scoring and weights fit the prior, not
    * the narrow later rounds. Posteriors already returned keep their weights either way.
    */
