@@ -60,7 +60,7 @@ for (const name of chosen) {
     const t = { ...npe.lastTraining!, seconds: trainSeconds };
     const k = `${n >= 1000 ? `${n / 1000}k` : n}`;
     console.log(
-      `${name.padEnd(16)} ${estimator}${logit ? '+logit' : ''}${rounds > 1 ? `, ${rounds} rounds${warmStart ? ' (warm start)' : ''}` : ''} ${String(n).padStart(6)} sims: C2ST ${score.toFixed(3)}, training ${t.seconds.toFixed(1)} s (${t.epochs} epochs, ${((1000 * t.seconds) / t.epochs).toFixed(0)} ms/epoch), ` +
+      `${name.padEnd(16)} ${estimator}${logit ? '+logit' : ''}${rounds > 1 ? `, ${rounds} rounds${warmStart ? ' (warm start)' : ''}` : ''} ${String(n).padStart(6)} sims: C2ST ${score.toFixed(3)}, training ${t.seconds.toFixed(1)} s (${rounds > 1 ? `all rounds; ${t.epochs} epochs in the last` : `${t.epochs} epochs, ${((1000 * t.seconds) / t.epochs).toFixed(0)} ms/epoch`}), ` +
         `10,000 samples ${sampleSeconds.toFixed(2)} s (acceptance ${(100 * posterior.acceptanceRate).toFixed(1)} %)`,
     );
     out[`c2st_${short[name]}_${k}`] = Number(score.toFixed(4));
