@@ -87,6 +87,12 @@ describe('neural spline flow', () => {
     }
   });
 
+  it('refuses spline settings it cannot honour', () => {
+    expect(() => new NPE({ prior: new BoxUniform([0], [1]), densityEstimator: 'nsf', numBins: 100 })).toThrow('NPE: numBins must be an integer from 2 to 64 (got 100)');
+    expect(() => new NSF(2, 1, seededStream(1), { numBins: 1.5 })).toThrow('NSF: numBins must be an integer from 2 to 64 (got 1.5)');
+    expect(() => new NSF(2, 1, seededStream(1), { tailBound: 0 })).toThrow('NSF: tailBound must be a finite number > 0 (got 0)');
+  });
+
   it('saved and loaded, it gives the same densities and the same draws', () => {
     const nsf = perturbed(3, 2, 'nsf-roundtrip');
     const ctx = new Float64Array([0.3, -1]);

@@ -2,7 +2,7 @@ import { seededStream, type StatefulUniform } from '../numeric/random.ts';
 import type { DensityEstimator } from './estimator.ts';
 import { MAF } from './maf.ts';
 import { MDN } from './mdn.ts';
-import { NSF } from './nsf.ts';
+import { checkNSFOptions, NSF } from './nsf.ts';
 import { estimatorFromJSON, logitIn, Posterior, type ZScore } from './posterior.ts';
 import { BoxUniform, checkPrior, type Prior } from './prior.ts';
 import { trainEstimator, type TrainOptions, type TrainSummary } from './train.ts';
@@ -76,6 +76,7 @@ export class NPE {
       throw new Error(`NPE: unknown densityEstimator '${String(kind)}' (available: ${DENSITY_ESTIMATORS.join(', ')})`);
     }
     this.densityEstimator = kind;
+    checkNSFOptions({ numBins: options.numBins }, 'NPE');
     this.seed = options.seed ?? 0;
     this.random = seededStream(`sbi:${this.seed}`);
   }

@@ -1,7 +1,7 @@
 import type { Uniform } from '../numeric/random.ts';
 import { MLP } from './nn.ts';
 import { addBaseDensity, chunkedLogProb, normalDraw, type DensityEstimator, type EstimatorJSON } from './estimator.ts';
-import { splineBackward, splineForward, splineInverse, splineParamCount } from './spline.ts';
+import { MAX_BINS, splineBackward, splineForward, splineInverse, splineParamCount } from './spline.ts';
 
 /** Settings of an {@link NSF}: sbi's defaults are 5 transforms, 50 hidden units, 10 bins, tails at ±3. */
 export interface NSFOptions {
@@ -9,6 +9,20 @@ export interface NSFOptions {
   hiddenFeatures?: number;
   numBins?: number;
   tailBound?: number;
+}
+
+/**
+ * Refuses spline settings the flow cannot honour: the spline's scratch holds at most
+ * {@link MAX_BINS} bins, and the tails must bound a real interval.
+ */
+export function checkNSFOptions(options: NSFOptions, where: string): void {
+  const { numBins, tailBound } = options;
+  if (numBins !== undefined && !(Number.isInteger(numBins) && numBins >= 2 && numBins <= MAX_BINS)) {
+    throw new Error(`${where}: numBins must be an integer from 2 to ${MAX_BINS} (got ${String(numBins)})`);
+  }
+  if (tailBound !== undefined && !(typeof tailBound === 'number' && Number.isFinite(tailBound) && tailBound > 0)) {
+    throw new Error(`${where}: tailBound must be a finite number > 0 (got ${String(tailBound)}); the splines act on [−tailBound, tailBound] of z-scored θ`);
+  }
 }
 
 /** softplus⁻¹(1 − eps): an LU diagonal that starts at exactly 1. */
@@ -64,6 +78,7 @@ export class NSF implements DensityEstimator {
     random: Uniform,
     options: NSFOptions = {},
   ) {
+    checkNSFOptions(options, 'NSF');
     this.numTransforms = options.numTransforms ?? 5;
     this.hiddenFeatures = options.hiddenFeatures ?? 50;
     this.numBins = options.numBins ?? 10;

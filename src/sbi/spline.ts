@@ -22,7 +22,7 @@ export const MIN_DERIVATIVE = 1e-3;
 const DERIVATIVE_SHIFT = Math.log(Math.expm1(1 - MIN_DERIVATIVE));
 
 /** Scratch shared by every call (single-threaded: no call re-enters another). */
-const MAX_BINS = 64;
+export const MAX_BINS = 64;
 const soft = new Float64Array(MAX_BINS);
 const softH = new Float64Array(MAX_BINS);
 
